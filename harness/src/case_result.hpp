@@ -1,0 +1,47 @@
+#pragma once
+// What the runner concludes, per case x start method x implementation: plain data for reporters.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_spec.hpp"
+#include "run_record.hpp"
+
+namespace parity {
+
+// The closed result taxonomy. Only PASS, XFAIL and SKIP keep the exit status 0.
+enum class ResultCode { pass, fail, xfail, xpass, timeout, crash, unresolved, skip, reference_changed };
+std::string to_string(ResultCode code);  // "PASS", ..., "REFERENCE-CHANGED"
+bool is_success(ResultCode code);
+
+// One run after normalization.
+struct NormalizedRun {
+  RunRecord record;
+  std::vector<std::string> lines;                  // normalized stdout, @metric lines removed
+  std::map<std::string, double> metrics;           // @metric NAME VALUE [UNIT]
+  std::map<std::string, std::string> metric_units;
+  std::string outcome;                             // "exit:0", "signal:SIGSEGV", "hang"
+};
+
+// A histogram: value -> number of runs.
+using Histogram = std::map<std::string, int>;
+
+struct CaseResult {
+  std::string case_id;
+  StartMethod start_method = StartMethod::fork;
+  Impl impl = Impl::python;
+  ResultCode code = ResultCode::unresolved;
+  std::vector<std::string> reasons;  // why it is not PASS: one line each
+  std::string diff;                  // unified diff against the other implementation / reference
+  std::string override_reason;       // the override that applied, if any
+
+  std::vector<NormalizedRun> runs;
+  double median_wall_s = 0;
+  std::optional<double> ratio_to_python;  // cpp results: median wall / python median wall
+  Histogram outcome_histogram;
+  std::map<std::string, Histogram> metric_histograms;  // metric -> value -> runs
+};
+
+}  // namespace parity
