@@ -22,7 +22,9 @@ struct NormalizedRun {
   std::vector<std::string> lines;                  // normalized stdout, @metric lines removed
   std::map<std::string, double> metrics;           // @metric NAME VALUE [UNIT]
   std::map<std::string, std::string> metric_units;
-  std::string outcome;                             // "exit:0", "signal:SIGSEGV", "hang"
+  std::vector<std::string> malformed_metrics;      // "@metric" lines that do not parse (raw)
+  std::string outcome;                             // "exit:0", "signal:SIGSEGV", "hang",
+                                                   // "launch-error" (the program never started)
 };
 
 // A histogram: value -> number of runs.
@@ -36,6 +38,7 @@ struct CaseResult {
   std::vector<std::string> reasons;  // why it is not PASS: one line each
   std::string diff;                  // unified diff against the other implementation / reference
   std::string override_reason;       // the override that applied, if any
+  std::string expected_outcome;      // what the verdict expected: "exit:0", "exit:0 | hang"
 
   std::vector<NormalizedRun> runs;
   double median_wall_s = 0;

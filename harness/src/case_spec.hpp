@@ -1,12 +1,14 @@
 #pragma once
 // The case model: one cases/<area>/<name>/case.toml, validated. The loader rejects unknown keys,
 // wrong types, missing programs and unknown start methods with "file:line:column: message".
+// The file format is documented in docs/case-format.md.
 
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace parity {
@@ -20,6 +22,7 @@ std::string to_string(Impl impl);
 std::string to_string(CompareMode mode);
 std::optional<StartMethod> parse_start_method(std::string_view text);
 std::optional<Impl> parse_impl(std::string_view text);
+std::optional<CompareMode> parse_compare_mode(std::string_view text);
 inline constexpr StartMethod all_start_methods[] = {StartMethod::fork, StartMethod::spawn,
                                                     StartMethod::forkserver};
 
@@ -41,14 +44,19 @@ class CaseError : public std::runtime_error {
   SourceLocation where_;
 };
 
-// An expected outcome: "exit:N", "signal:NAME", "hang" (the harness killed it at the timeout),
-// "crash" (killed by any signal the harness did not send).
+// An outcome: "exit:N", "signal:NAME", "hang" (the harness killed it at the timeout), "crash"
+// (killed by any signal the harness did not send). Observed outcomes are exit, signal or hang;
+// "crash" only appears in expectations.
 struct Outcome {
   enum class Kind { exit, signal, hang, crash };
   Kind kind = Kind::exit;
   int value = 0;  // exit code, or signal number
+  // "exit:3", "signal:SIGSEGV" (also "signal:SEGV", "signal:11"), "hang", "crash".
   static std::optional<Outcome> parse(std::string_view text);
-  std::string str() const;
+  std::string str() const;  // canonical: "exit:3", "signal:SIGSEGV", "hang", "crash"
+  // Whether an observed outcome satisfies this expected one: equal, or this is crash and the
+  // observed one is any signal.
+  bool accepts(const Outcome& observed) const;
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 
@@ -66,12 +74,24 @@ struct NormalizeRule {
 struct Override {
   std::optional<StartMethod> start_method;  // empty: every start method
   std::optional<Impl> impl;                 // empty: both implementations
-  std::optional<Outcome> outcome;           // replaces [expect].outcome where it applies
+  std::vector<Outcome> outcomes;            // replaces [expect].outcome where it applies (empty: not)
   bool xfail = false;                       // expected to fail: FAIL -> XFAIL, PASS -> XPASS
   bool compare = true;                      // false: skip the python/cpp output diff here
   std::string reason;
   SourceLocation where;
   bool applies_to(StartMethod method, Impl impl) const;
+};
+
+// What is expected of one start method x implementation, all applicable overrides merged: the
+// outcomes come from the override that sets them (at most one may, the loader checks), xfail is set
+// when any applicable override sets it, compare is off when any turns it off.
+struct Expectation {
+  std::vector<Outcome> outcomes;  // any of them, on every run
+  bool xfail = false;
+  bool compare = true;
+  std::vector<const Override*> overrides;  // the applicable ones, in file order
+  std::string outcomes_str() const;        // "exit:0", or "exit:0 | hang"
+  std::string reasons() const;             // the overrides' reasons joined by "; "
 };
 
 struct CaseSpec {
@@ -91,16 +111,23 @@ struct CaseSpec {
   bool exclusive = false;  // timing-sensitive: run alone, never beside another case
   CompareMode compare = CompareMode::ordered;
   std::vector<std::string> normalize;  // built-in rule sets: "pids", "addresses", "floats"
-  std::vector<NormalizeRule> rules;    // [[normalize.rule]]
+  std::vector<NormalizeRule> rules;    // [[normalize.rule]], applied in order
   std::map<std::string, std::string> params;  // passed as --param k=v
 
-  Outcome expected_outcome;                           // [expect] outcome, default exit:0
+  // [expect] outcome: a string or an array of strings (any of them, on every run). Default exit:0.
+  std::vector<Outcome> expected_outcomes{Outcome{}};
   std::map<std::string, MetricBound> metric_bounds;   // [expect.metrics]
   std::vector<Override> overrides;                    // [[expect.override]]
 
   std::string area() const;  // the first component of id
-  // The expected outcome and the override that set it (null if none) for one combination.
-  Outcome expected_for(StartMethod method, Impl impl, const Override** from = nullptr) const;
+  bool runs_under(StartMethod method) const;  // method is in start_methods
+  // The expected outcomes and the override that set them (null if none) for one combination.
+  std::vector<Outcome> expected_for(StartMethod method, Impl impl,
+                                    const Override** from = nullptr) const;
+  // Everything expected of one combination, overrides merged (see Expectation).
+  Expectation expectation_for(StartMethod method, Impl impl) const;
+  // The program's arguments after the program itself: --start-method M, then --param k=v sorted by k.
+  std::vector<std::string> program_arguments(StartMethod method) const;
 };
 
 // Parses and validates one case.toml. id is the case's path relative to its root. Throws CaseError.
@@ -114,7 +141,9 @@ struct LoadedCase {
   std::string error;  // "file:line:column: message" when spec is empty
 };
 
-// Every */case.toml under each root (recursively), sorted by id. Never throws for a bad case.
+// Every */case.toml under each root (recursively; hidden directories skipped), sorted by id. The
+// id is the case directory relative to its root. Never throws: a bad case, a missing root, or an id
+// already found under an earlier root is a LoadedCase with an error.
 std::vector<LoadedCase> discover_cases(const std::vector<std::filesystem::path>& roots);
 
 }  // namespace parity

@@ -1,0 +1,80 @@
+#pragma once
+// Turns one run's raw stdout into comparable lines: splits out @metric lines, then rewrites what
+// legitimately differs between runs and implementations (pids, addresses, float formatting, and
+// whatever a case's own rules say). The rules are documented in docs/case-format.md.
+
+#include <optional>
+#include <regex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "case_result.hpp"
+#include "case_spec.hpp"
+#include "run_record.hpp"
+
+namespace parity {
+
+// The built-in rule sets a case may name in `normalize`: "pids", "addresses", "floats".
+std::span<const std::string_view> builtin_rule_sets();
+bool is_builtin_rule_set(std::string_view name);
+
+// How a run ended, as an outcome: hang when the harness killed it at the timeout, else the exit
+// status. Empty when the program never started (RunRecord::launch_error).
+std::optional<Outcome> observed_outcome(const RunRecord& record);
+
+// One parsed "@metric NAME VALUE [UNIT]" line.
+struct MetricLine {
+  std::string name;
+  double value = 0;
+  std::string unit;  // empty when absent
+};
+// Parses a line that starts with "@metric". Empty when it does not have that exact shape.
+std::optional<MetricLine> parse_metric_line(std::string_view line);
+
+class Normalizer {
+ public:
+  // rule_sets: names from builtin_rule_sets(); rules: ECMAScript regexes with $n replacements.
+  // Throws std::invalid_argument on an unknown rule set and std::regex_error on a bad regex (the
+  // loader has already rejected both for specs it returned).
+  Normalizer(const std::vector<std::string>& rule_sets, const std::vector<NormalizeRule>& rules);
+  explicit Normalizer(const CaseSpec& spec);
+
+  // Splits stdout into lines (a final newline ends the last line; a trailing '\r' is dropped),
+  // moves @metric lines into metrics, and rewrites the rest: first the case's rules in order, then
+  // addresses, pids, floats. Pid labels are numbered per call: identity holds within one run.
+  NormalizedRun normalize(RunRecord record) const;
+
+  // The same on bare text (no metrics split): for stderr, references and tests.
+  std::vector<std::string> normalize_text(std::string_view text) const;
+
+ private:
+  struct CompiledRule {
+    std::regex regex;
+    std::string replace;
+  };
+  std::vector<std::string> rewrite(std::vector<std::string> lines) const;
+
+  bool pids_ = false;
+  bool addresses_ = false;
+  bool floats_ = false;
+  std::vector<CompiledRule> rules_;
+};
+
+// The single rules, exposed for tests and reuse. Each works on one line.
+std::string replace_addresses(std::string_view line);  // 0x + at least 6 hex digits -> <addr>
+std::string canonical_floats(std::string_view line);   // decimals reprinted with %.6g
+
+// Pid labelling state for one run: the first pid seen is <pid1>, the next distinct one <pid2>.
+class PidLabeler {
+ public:
+  std::string relabel(std::string_view line);  // rewrites pids in their known contexts
+  std::size_t distinct_pids() const { return labels_.size(); }
+
+ private:
+  std::string label_for(std::string_view digits);
+  std::vector<std::pair<std::string, std::string>> labels_;  // digits -> "<pidN>", in order seen
+};
+
+}  // namespace parity

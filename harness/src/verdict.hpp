@@ -1,0 +1,48 @@
+#pragma once
+// The verdict: from a case's expectations and what its runs did, one ResultCode with its reasons.
+// The expected-failure remapping (xfail: FAIL/TIMEOUT/CRASH -> XFAIL, PASS -> XPASS) happens in
+// exactly one place, decide_verdict(), as lit's Test.py does it.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_result.hpp"
+#include "case_spec.hpp"
+#include "comparator.hpp"
+
+namespace parity {
+
+// The output comparison a result is judged on: the cpp side against the python side, or the python
+// side against the recorded reference (a difference there is REFERENCE-CHANGED, not FAIL).
+struct OutputComparison {
+  enum class Against { other_impl, reference };
+  Comparison comparison;
+  Against against = Against::other_impl;
+};
+
+// Judges one case x start method x implementation over all its runs. Every run must satisfy the
+// invariants: its outcome is accepted by the expectation, each [expect.metrics] bound holds (a
+// missing metric fails it), nothing leaked. Then:
+//   - UNRESOLVED: no runs, a run that never started, or a malformed @metric line (the case is broken);
+//   - CRASH: a run killed by a signal no expectation accepts;
+//   - TIMEOUT: a run that hung (killed at the timeout) where hang is not expected;
+//   - FAIL: an exit outcome not expected, a metric out of bounds or missing, a leak, or an output
+//     that differs from the other implementation (unless the expectation turns compare off);
+//   - REFERENCE-CHANGED: otherwise passing, but differs from the recorded reference;
+//   - PASS otherwise. The first applicable of CRASH, TIMEOUT, FAIL wins; reasons list every failure.
+// Then the xfail remapping. The result carries the runs, the outcome and metric histograms, the
+// median wall time and the diff. ratio_to_python is left for the caller (see statistics.hpp).
+CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
+                          std::vector<NormalizedRun> runs,
+                          const std::optional<OutputComparison>& comparison = std::nullopt);
+
+// A case that could not be judged (bad case.toml, C++ build failure, harness error): UNRESOLVED.
+CaseResult unresolved_result(const std::string& case_id, StartMethod method, Impl impl,
+                             const std::string& message);
+
+// A combination that does not run here (start method not listed, filtered out, unsupported): SKIP.
+CaseResult skipped_result(const std::string& case_id, StartMethod method, Impl impl,
+                          const std::string& reason);
+
+}  // namespace parity
