@@ -1,0 +1,98 @@
+#include "mp/detail/shared_memory.hpp"
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "mp/errors.hpp"
+
+namespace mp::detail {
+namespace {
+
+std::error_code last_error() noexcept { return {errno, std::system_category()}; }
+
+// Python's str(OSError): "[Errno 24] Too many open files".
+[[noreturn]] void throw_os_error(const std::error_code& ec) {
+  throw OSError("[Errno " + std::to_string(ec.value()) + "] " + std::strerror(ec.value()));
+}
+
+std::size_t round_to_pages(std::size_t size) {
+  auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  if (size == 0) size = 1;
+  return (size + page - 1) / page * page;
+}
+
+}  // namespace
+
+SharedMemory::Mapping::~Mapping() {
+  if (address != nullptr) munmap(address, size);
+  if (fd >= 0) close(fd);
+}
+
+SharedMemory SharedMemory::create(std::size_t size, std::string_view name,
+                                  std::error_code& ec) noexcept {
+  ec.clear();
+  std::string memfd_name(name);
+  int fd = memfd_create(memfd_name.c_str(), MFD_CLOEXEC);
+  if (fd < 0) {
+    ec = last_error();
+    return {};
+  }
+  size = round_to_pages(size);
+  if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    ec = last_error();
+    close(fd);
+    return {};
+  }
+  return attach(fd, ec);
+}
+
+SharedMemory SharedMemory::create(std::size_t size, std::string_view name) {
+  std::error_code ec;
+  SharedMemory memory = create(size, name, ec);
+  if (ec) throw_os_error(ec);
+  return memory;
+}
+
+SharedMemory SharedMemory::attach(int fd, std::error_code& ec) noexcept {
+  ec.clear();
+  struct stat status{};
+  if (fstat(fd, &status) != 0) {
+    ec = last_error();
+    close(fd);
+    return {};
+  }
+  auto size = static_cast<std::size_t>(status.st_size);
+  void* address = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (address == MAP_FAILED) {
+    ec = last_error();
+    close(fd);
+    return {};
+  }
+  SharedMemory memory;
+  try {
+    memory.mapping_ = std::make_shared<Mapping>();
+  } catch (const std::bad_alloc&) {
+    munmap(address, size);
+    close(fd);
+    ec = std::make_error_code(std::errc::not_enough_memory);
+    return {};
+  }
+  memory.mapping_->address = address;
+  memory.mapping_->size = size;
+  memory.mapping_->fd = fd;
+  return memory;
+}
+
+SharedMemory SharedMemory::attach(int fd) {
+  std::error_code ec;
+  SharedMemory memory = attach(fd, ec);
+  if (ec) throw_os_error(ec);
+  return memory;
+}
+
+}  // namespace mp::detail
