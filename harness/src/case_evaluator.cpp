@@ -1,0 +1,103 @@
+#include "case_evaluator.hpp"
+
+#include <algorithm>
+
+#include "comparator.hpp"
+#include "normalizer.hpp"
+#include "statistics.hpp"
+#include "verdict.hpp"
+
+namespace parity {
+namespace {
+
+// Live CPython against its recording: every run's output must be one of the recorded outputs and
+// its outcome one of the recorded outcomes.
+Comparison compare_with_reference(const CaseSpec& spec, const std::vector<NormalizedRun>& runs,
+                                  const ReferenceRecord& reference,
+                                  const std::string& live_version) {
+  CompareOptions options;
+  options.mode = spec.compare;
+  options.left_label = "reference (CPython " + reference.python_version + ")";
+  options.right_label = "python (CPython " + live_version + ", live)";
+  Comparison result;
+  std::string outcome_notes;
+  const NormalizedRun* first_mismatch = nullptr;
+  for (const auto& run : runs) {
+    if (std::find(reference.outcomes.begin(), reference.outcomes.end(), run.outcome) ==
+        reference.outcomes.end()) {
+      std::string recorded;
+      for (const auto& outcome : reference.outcomes) recorded += (recorded.empty() ? "" : " | ") + outcome;
+      outcome_notes = "outcome: recorded " + recorded + ", live " + run.outcome + "\n";
+      result.equal = false;
+    }
+    bool known = reference.outputs.empty() && spec.compare == CompareMode::none;
+    for (const auto& output : reference.outputs) {
+      if (compare_lines(output, run.lines, options).equal) {
+        known = true;
+        break;
+      }
+    }
+    if (!known && !first_mismatch) first_mismatch = &run;
+  }
+  if (first_mismatch) {
+    result.equal = false;
+    const auto& recorded = reference.outputs.empty() ? std::vector<std::string>{} : reference.outputs.front();
+    result.diff = compare_lines(recorded, first_mismatch->lines, options).diff;
+  }
+  result.diff = outcome_notes + result.diff;
+  return result;
+}
+
+}  // namespace
+
+std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
+  const CaseSpec& spec = *unit.spec;
+  const Normalizer normalizer(spec);
+  std::map<Impl, std::vector<NormalizedRun>> runs;
+  for (const auto& [impl, records] : unit.records) {
+    if (unit.unresolved.count(impl)) continue;
+    for (const auto& record : records) runs[impl].push_back(normalizer.normalize(record));
+  }
+
+  std::vector<CaseResult> results;
+  std::optional<std::size_t> python_index;
+  for (Impl impl : {Impl::python, Impl::cpp}) {
+    if (auto why = unit.unresolved.find(impl); why != unit.unresolved.end()) {
+      results.push_back(unresolved_result(spec.id, unit.method, impl, why->second));
+      continue;
+    }
+    auto own = runs.find(impl);
+    if (own == runs.end()) continue;
+    std::optional<OutputComparison> comparison;
+    if (impl == Impl::python && unit.reference) {
+      comparison = OutputComparison{
+          compare_with_reference(spec, own->second, *unit.reference, unit.python_version),
+          OutputComparison::Against::reference};
+    } else if (impl == Impl::cpp && runs.count(Impl::python)) {
+      comparison = OutputComparison{compare_runs(spec, unit.method, runs.at(Impl::python), own->second),
+                                    OutputComparison::Against::other_impl};
+    }
+    results.push_back(decide_verdict(spec, unit.method, impl, own->second, comparison));
+    if (impl == Impl::python) python_index = results.size() - 1;
+  }
+  if (python_index) {
+    for (auto& result : results) {
+      if (result.impl == Impl::cpp && !result.runs.empty())
+        set_ratio_to_python(result, results[*python_index]);
+    }
+  }
+  return results;
+}
+
+std::vector<CaseResult> unresolved_results(const std::string& case_id,
+                                           const std::vector<StartMethod>& methods,
+                                           const std::vector<Impl>& impls,
+                                           const std::string& message) {
+  std::vector<CaseResult> results;
+  for (StartMethod method : methods) {
+    for (Impl impl : impls) results.push_back(unresolved_result(case_id, method, impl, message));
+  }
+  return results;
+}
+
+}  // namespace parity

@@ -1,0 +1,237 @@
+// ConsoleReporter, ReporterList, RunSummary and the small formatting helpers shared by reporters.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "reporter.hpp"
+
+namespace parity {
+
+bool RunSummary::success() const {
+  return std::all_of(results.begin(), results.end(),
+                     [](const CaseResult& result) { return is_success(result.code); });
+}
+
+std::map<std::string, int> RunSummary::counts() const {
+  std::map<std::string, int> counts;
+  for (const auto& result : results) ++counts[to_string(result.code)];
+  return counts;
+}
+
+void ReporterList::report_context(const RunContext& context) {
+  for (auto& reporter : reporters_) reporter->report_context(context);
+}
+
+void ReporterList::report_results(const ResultBatch& batch) {
+  for (auto& reporter : reporters_) reporter->report_results(batch);
+}
+
+void ReporterList::finalize(const RunSummary& summary) {
+  for (auto& reporter : reporters_) reporter->finalize(summary);
+}
+
+std::string format_seconds(double seconds) {
+  if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
+  if (seconds >= 1e-3) return fmt::format("{:.1f} ms", seconds * 1e3);
+  return fmt::format("{:.0f} us", seconds * 1e6);
+}
+
+namespace {
+
+const char* color_of(ResultCode code) {
+  switch (code) {
+    case ResultCode::pass:
+    case ResultCode::xfail:
+      return "\033[32m";
+    case ResultCode::skip:
+      return "\033[36m";
+    case ResultCode::unresolved:
+    case ResultCode::reference_changed:
+      return "\033[35m";
+    default:
+      return "\033[31m";
+  }
+}
+
+std::string result_label(const CaseResult& result) {
+  return fmt::format("{} [{}] {}", result.case_id, to_string(result.start_method),
+                     to_string(result.impl));
+}
+
+// Keyed lookups over the sorted results: the python and cpp result of a case x start method.
+using UnitKey = std::tuple<std::string, StartMethod>;
+struct UnitRow {
+  const CaseResult* python = nullptr;
+  const CaseResult* cpp = nullptr;
+};
+
+std::map<UnitKey, UnitRow> rows_of(const std::vector<CaseResult>& results) {
+  std::map<UnitKey, UnitRow> rows;
+  for (const auto& result : results) {
+    auto& row = rows[{result.case_id, result.start_method}];
+    (result.impl == Impl::python ? row.python : row.cpp) = &result;
+  }
+  return rows;
+}
+
+std::string histogram_text(const Histogram& histogram, int total, const std::string& indent) {
+  std::string text;
+  int widest = 0;
+  for (const auto& [value, count] : histogram) widest = std::max(widest, static_cast<int>(value.size()));
+  for (const auto& [value, count] : histogram) {
+    int bar = total > 0 ? static_cast<int>(std::lround(30.0 * count / total)) : 0;
+    text += fmt::format("{}{:<{}}  {:>4}  {}\n", indent, value, widest, count,
+                        std::string(static_cast<std::size_t>(std::max(bar, 1)), '#'));
+  }
+  return text;
+}
+
+}  // namespace
+
+ConsoleReporter::ConsoleReporter(std::ostream& out, bool is_tty, ConsoleOptions options)
+    : out_(out), tty_(is_tty), options_(options) {}
+
+void ConsoleReporter::report_context(const RunContext& context) {
+  context_ = context;
+  std::string roots;
+  for (const auto& root : context.case_roots) roots += (roots.empty() ? "" : ", ") + root.string();
+  out_ << fmt::format("parity {}: {} results from {}; python {} ({}), -j {}", context.command,
+                      context.total_results, roots, context.python,
+                      context.python_version.empty() ? "version unknown" : context.python_version,
+                      context.jobs);
+  if (context.repeat > 1) out_ << fmt::format(", --repeat {}", context.repeat);
+  if (context.shard_count > 1)
+    out_ << fmt::format(", shard {}/{}", context.shard_index, context.shard_count);
+  if (context.timeout_multiplier != 1)
+    out_ << fmt::format(", timeouts x{}", context.timeout_multiplier);
+  out_ << "\n";
+  out_.flush();
+}
+
+void ConsoleReporter::report_results(const ResultBatch& batch) {
+  int index = batch.done - static_cast<int>(batch.results.size());
+  for (const auto& result : batch.results) {
+    ++index;
+    std::string code = to_string(result.code);
+    std::string line = fmt::format("[{}/{}] {} ", index, batch.total, result_label(result));
+    if (tty_ && options_.progress_line) {
+      std::string shown = line + code;
+      out_ << "\r\033[K" << line << (options_.color ? color_of(result.code) : "") << code
+           << (options_.color ? "\033[0m" : "");
+      progress_width_ = shown.size();
+      // A result that is not a success stays on screen above the progress line.
+      if (!is_success(result.code)) {
+        out_ << "\n";
+        progress_width_ = 0;
+      }
+    } else {
+      out_ << line << code << "\n";
+    }
+  }
+  out_.flush();
+}
+
+void ConsoleReporter::finalize(const RunSummary& summary) {
+  if (tty_ && progress_width_ > 0) out_ << "\r\033[K";
+  const bool color = tty_ && options_.color;
+  auto paint = [&](ResultCode code, const std::string& text) {
+    return color ? std::string(color_of(code)) + text + "\033[0m" : text;
+  };
+  auto code_cell = [&](const CaseResult* result, int width) {
+    std::string text = result ? to_string(result->code) : "-";
+    std::string padded = fmt::format("{:<{}}", text, width);
+    return result ? paint(result->code, padded) : padded;
+  };
+
+  // The summary table.
+  auto rows = rows_of(summary.results);
+  std::size_t case_width = 4;
+  for (const auto& [key, row] : rows) case_width = std::max(case_width, std::get<0>(key).size());
+  out_ << "\n"
+       << fmt::format("{:<{}}  {:<10}  {:<17}  {:<17}  {:>10}  {:>10}  {:>7}\n", "case",
+                      case_width, "start", "python", "cpp", "python", "cpp", "cpp/py");
+  for (const auto& [key, row] : rows) {
+    auto wall = [](const CaseResult* result) {
+      return result && !result->runs.empty() ? format_seconds(result->median_wall_s)
+                                             : std::string("-");
+    };
+    std::string ratio = row.cpp && row.cpp->ratio_to_python
+                            ? fmt::format("{:.2f}", *row.cpp->ratio_to_python)
+                            : std::string("-");
+    out_ << fmt::format("{:<{}}  {:<10}  ", std::get<0>(key), case_width,
+                        to_string(std::get<1>(key)))
+         << code_cell(row.python, 17) << "  " << code_cell(row.cpp, 17) << "  "
+         << fmt::format("{:>10}  {:>10}  {:>7}\n", wall(row.python), wall(row.cpp), ratio);
+  }
+
+  // Failures: reasons and diffs.
+  bool header = false;
+  for (const auto& result : summary.results) {
+    if (is_success(result.code) && result.code != ResultCode::xfail) continue;
+    if (result.code == ResultCode::xfail && result.override_reason.empty()) continue;
+    if (!header) {
+      out_ << "\n" << (color ? "\033[1m" : "") << "Failures" << (color ? "\033[0m" : "") << "\n";
+      header = true;
+    }
+    out_ << "\n" << paint(result.code, to_string(result.code)) << " " << result_label(result) << "\n";
+    for (const auto& reason : result.reasons) out_ << "  " << reason << "\n";
+    if (!result.override_reason.empty())
+      out_ << "  documented divergence: " << result.override_reason << "\n";
+    if (!result.runs.empty()) out_ << "  rerun: " << rerun_command(result.runs.front().record) << "\n";
+    if (!result.diff.empty()) {
+      std::size_t start = 0;
+      while (start < result.diff.size()) {
+        std::size_t end = result.diff.find('\n', start);
+        if (end == std::string::npos) end = result.diff.size();
+        std::string diff_line = result.diff.substr(start, end - start);
+        const char* tint = !color                          ? ""
+                           : diff_line.rfind("+", 0) == 0   ? "\033[32m"
+                           : diff_line.rfind("-", 0) == 0   ? "\033[31m"
+                           : diff_line.rfind("@@", 0) == 0  ? "\033[36m"
+                                                            : "";
+        out_ << "    " << tint << diff_line << (*tint ? "\033[0m" : "") << "\n";
+        start = end + 1;
+      }
+    }
+  }
+
+  // Distributions of cases with more than one run.
+  header = false;
+  for (const auto& result : summary.results) {
+    if (result.runs.size() <= 1) continue;
+    if (!header) {
+      out_ << "\nDistributions\n";
+      header = true;
+    }
+    int total = static_cast<int>(result.runs.size());
+    out_ << fmt::format("\n{}: {} runs, median {}\n", result_label(result), total,
+                        format_seconds(result.median_wall_s));
+    out_ << "  outcome\n" << histogram_text(result.outcome_histogram, total, "    ");
+    for (const auto& [metric, histogram] : result.metric_histograms)
+      out_ << "  @" << metric << "\n" << histogram_text(histogram, total, "    ");
+  }
+
+  // Totals.
+  out_ << "\n";
+  std::string totals;
+  for (const auto& [code, count] : summary.counts())
+    totals += fmt::format("{}{} {}", totals.empty() ? "" : ", ", count, code);
+  double cores = std::max(1, summary.jobs);
+  out_ << fmt::format("{} results: {}. {} elapsed, {} CPU (programs and harness), -j {}: {:.0f}% "
+                      "of {} worker{}\n",
+                      summary.results.size(), totals.empty() ? "none" : totals,
+                      format_seconds(summary.elapsed_s), format_seconds(summary.busy_s),
+                      summary.jobs,
+                      summary.elapsed_s > 0 ? 100.0 * summary.busy_s / (summary.elapsed_s * cores)
+                                            : 0.0,
+                      summary.jobs, summary.jobs == 1 ? "" : "s");
+  out_ << (summary.success() ? paint(ResultCode::pass, "OK") : paint(ResultCode::fail, "FAILED"))
+       << "\n";
+  out_.flush();
+}
+
+}  // namespace parity

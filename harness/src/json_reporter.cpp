@@ -1,0 +1,110 @@
+// JsonReporter: the report documented in docs/report-schema.md.
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+#include "reporter.hpp"
+
+namespace parity {
+namespace {
+
+using nlohmann::json;
+
+// Program output kept in the report, per stream and run: enough to debug, bounded for CI storage.
+constexpr std::size_t max_stream_bytes = 64 * 1024;
+
+std::string bounded(const std::string& text) {
+  if (text.size() <= max_stream_bytes) return text;
+  return text.substr(0, max_stream_bytes) +
+         "\n[parity: truncated, " + std::to_string(text.size()) + " bytes in all]\n";
+}
+
+std::string iso8601(std::chrono::system_clock::time_point when) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+json run_json(const NormalizedRun& run) {
+  const RunRecord& record = run.record;
+  json leaked_processes = json::array();
+  for (const auto& process : record.leaked_processes)
+    leaked_processes.push_back(
+        {{"pid", process.pid}, {"ppid", process.ppid}, {"command", process.command}});
+  return {
+      {"argv", record.argv},
+      {"cwd", record.cwd.string()},
+      {"env", record.env_overrides},
+      {"outcome", run.outcome},
+      {"exit_status", record.status ? json(record.status->str()) : json(nullptr)},
+      {"timed_out", record.timed_out},
+      {"launch_error", record.launch_error},
+      {"wall_s", record.wall_s},
+      {"user_s", record.user_s},
+      {"sys_s", record.sys_s},
+      {"peak_rss_kb", record.peak_rss_kb},
+      {"lines", run.lines},
+      {"metrics", run.metrics},
+      {"metric_units", run.metric_units},
+      {"stdout", bounded(record.stdout_text)},
+      {"stderr", bounded(record.stderr_text)},
+      {"stacks", record.stacks},
+      {"leaked_processes", leaked_processes},
+      {"leaked_shm", record.leaked_shm},
+  };
+}
+
+json result_json(const CaseResult& result) {
+  json runs = json::array();
+  for (const auto& run : result.runs) runs.push_back(run_json(run));
+  auto slash = result.case_id.find('/');
+  return {
+      {"case", result.case_id},
+      {"area", result.case_id.substr(0, slash)},
+      {"start_method", to_string(result.start_method)},
+      {"impl", to_string(result.impl)},
+      {"result", to_string(result.code)},
+      {"success", is_success(result.code)},
+      {"reasons", result.reasons},
+      {"diff", result.diff},
+      {"override_reason", result.override_reason},
+      {"median_wall_s", result.median_wall_s},
+      {"ratio_to_python",
+       result.ratio_to_python ? json(*result.ratio_to_python) : json(nullptr)},
+      {"outcome_histogram", result.outcome_histogram},
+      {"metric_histograms", result.metric_histograms},
+      {"runs", runs},
+  };
+}
+
+}  // namespace
+
+void JsonReporter::finalize(const RunSummary& summary) {
+  json roots = json::array();
+  for (const auto& root : context_.case_roots) roots.push_back(root.string());
+  json results = json::array();
+  for (const auto& result : summary.results) results.push_back(result_json(result));
+  json report = {
+      {"schema", "parity-report/1"},
+      {"command", context_.command},
+      {"started_at", iso8601(context_.started_at)},
+      {"elapsed_s", summary.elapsed_s},
+      {"cpu_s", summary.busy_s},
+      {"jobs", summary.jobs},
+      {"repeat", context_.repeat},
+      {"shard", {{"index", context_.shard_index}, {"count", context_.shard_count}}},
+      {"timeout_multiplier", context_.timeout_multiplier},
+      {"python", {{"command", context_.python}, {"version", context_.python_version}}},
+      {"case_roots", roots},
+      {"success", summary.success()},
+      {"counts", summary.counts()},
+      {"results", results},
+  };
+  write_file_atomically(file_, report.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace parity

@@ -1,0 +1,132 @@
+// JunitReporter: JUnit XML as CI systems read it (testsuites > testsuite per area > testcase).
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "reporter.hpp"
+
+namespace parity {
+namespace {
+
+// Escapes for attribute and text content; drops characters XML 1.0 cannot carry.
+std::string xml_escape(const std::string& text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (unsigned char c : text) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      case '\'': escaped += "&apos;"; break;
+      default:
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          escaped += fmt::format("\\x{:02x}", c);
+        } else {
+          escaped += static_cast<char>(c);
+        }
+    }
+  }
+  return escaped;
+}
+
+enum class Kind { passed, failure, error, skipped };
+
+Kind kind_of(ResultCode code) {
+  switch (code) {
+    case ResultCode::pass:
+    case ResultCode::xfail:
+      return Kind::passed;
+    case ResultCode::skip:
+      return Kind::skipped;
+    case ResultCode::unresolved:
+      return Kind::error;
+    default:
+      return Kind::failure;
+  }
+}
+
+double total_wall(const CaseResult& result) {
+  double total = 0;
+  for (const auto& run : result.runs) total += run.record.wall_s;
+  return total;
+}
+
+std::string details(const CaseResult& result) {
+  std::string text;
+  for (const auto& reason : result.reasons) text += reason + "\n";
+  if (!result.override_reason.empty()) text += "documented divergence: " + result.override_reason + "\n";
+  if (!result.diff.empty()) text += "\n" + result.diff;
+  if (!result.runs.empty() && !result.runs.front().record.stacks.empty())
+    text += "\nstacks at the timeout:\n" + result.runs.front().record.stacks;
+  return text;
+}
+
+std::string testcase_xml(const CaseResult& result) {
+  std::string name = result.case_id.substr(result.case_id.find('/') + 1);
+  std::string xml = fmt::format(
+      "    <testcase classname=\"{}\" name=\"{} [{}] {}\" time=\"{:.3f}\"",
+      xml_escape(result.case_id), xml_escape(name), to_string(result.start_method),
+      to_string(result.impl), total_wall(result));
+  std::string first_reason = result.reasons.empty() ? to_string(result.code) : result.reasons.front();
+  std::string message = to_string(result.code) + ": " + first_reason;
+  switch (kind_of(result.code)) {
+    case Kind::passed:
+      return xml + "/>\n";
+    case Kind::skipped:
+      return xml + fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                               xml_escape(message));
+    case Kind::error:
+    case Kind::failure: {
+      const char* element = kind_of(result.code) == Kind::error ? "error" : "failure";
+      return xml + fmt::format(">\n      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n    </testcase>\n",
+                               element, xml_escape(message), to_string(result.code),
+                               xml_escape(details(result)));
+    }
+  }
+  return xml + "/>\n";
+}
+
+}  // namespace
+
+void JunitReporter::finalize(const RunSummary& summary) {
+  struct Suite {
+    int tests = 0, failures = 0, errors = 0, skipped = 0;
+    double time = 0;
+    std::string body;
+  };
+  std::map<std::string, Suite> suites;
+  Suite all;
+  for (const auto& result : summary.results) {
+    Suite& suite = suites[result.case_id.substr(0, result.case_id.find('/'))];
+    for (Suite* counted : {&suite, &all}) {
+      ++counted->tests;
+      counted->time += total_wall(result);
+      switch (kind_of(result.code)) {
+        case Kind::failure: ++counted->failures; break;
+        case Kind::error: ++counted->errors; break;
+        case Kind::skipped: ++counted->skipped; break;
+        case Kind::passed: break;
+      }
+    }
+    suite.body += testcase_xml(result);
+  }
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format(
+      "<testsuites name=\"parity\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+      "time=\"{:.3f}\">\n",
+      all.tests, all.failures, all.errors, all.skipped, summary.elapsed_s);
+  for (const auto& [area, suite] : suites) {
+    xml += fmt::format(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+        "time=\"{:.3f}\">\n",
+        xml_escape(area), suite.tests, suite.failures, suite.errors, suite.skipped, suite.time);
+    xml += suite.body;
+    xml += "  </testsuite>\n";
+  }
+  xml += "</testsuites>\n";
+  write_file_atomically(file_, xml);
+}
+
+}  // namespace parity

@@ -1,0 +1,244 @@
+// The parity command line: list, run, show, record.
+// Exit status: 0 when every result is PASS, XFAIL or SKIP; 1 otherwise; 2 for usage errors.
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <regex>
+
+#include "reporter.hpp"
+#include "runner.hpp"
+
+namespace {
+
+using namespace parity;
+
+constexpr int exit_usage = 2;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Options shared by the subcommands, bound to CLI11 and turned into RunOptions.
+struct CommandLine {
+  std::vector<std::string> filters;
+  std::vector<std::string> case_roots;
+  bool exact = false;
+  std::string start_method;
+  std::string impl;
+  int jobs = 0;
+  int repeat = 1;
+  std::string shard;
+  double timeout_multiplier = 1;
+  std::string python = "python3";
+  std::string json_file;
+  std::string junit_file;
+  std::string reference_dir;
+  bool no_reference = false;
+  bool no_stacks = false;
+
+  RunOptions run_options() const {
+    RunOptions options;
+    auto& selection = options.selection;
+    for (const auto& root : case_roots) selection.case_roots.push_back(std::filesystem::absolute(root));
+    selection.filters = filters;
+    selection.exact = exact;
+    if (!start_method.empty()) {
+      selection.start_method = parse_start_method(start_method);
+      if (!selection.start_method)
+        throw UsageError("--start-method: expected fork, spawn or forkserver, got " + start_method);
+    }
+    if (!impl.empty()) {
+      selection.impl = parse_impl(impl);
+      if (!selection.impl) throw UsageError("--impl: expected cpp or python, got " + impl);
+    }
+    if (!shard.empty()) {
+      std::smatch match;
+      static const std::regex shape(R"((\d+)/(\d+))");
+      if (!std::regex_match(shard, match, shape))
+        throw UsageError("--shard: expected I/N, e.g. 1/4, got " + shard);
+      selection.shard_index = std::stoi(match[1]);
+      selection.shard_count = std::stoi(match[2]);
+      if (selection.shard_count < 1 || selection.shard_index < 1 ||
+          selection.shard_index > selection.shard_count)
+        throw UsageError("--shard: I must be between 1 and N, got " + shard);
+    }
+    if (jobs < 0) throw UsageError("-j: expected a positive number of jobs");
+    if (repeat < 1) throw UsageError("--repeat: expected at least 1");
+    if (!(timeout_multiplier > 0)) throw UsageError("--timeout-multiplier: expected a positive factor");
+    options.jobs = jobs;
+    options.repeat = repeat;
+    options.timeout_multiplier = timeout_multiplier;
+    options.python = python;
+    if (!reference_dir.empty()) options.reference_dir = std::filesystem::absolute(reference_dir);
+    options.check_reference = !no_reference;
+    options.collect_stacks = !no_stacks;
+    return options;
+  }
+};
+
+void add_selection(CLI::App* command, CommandLine& line, bool with_filters = true) {
+  if (with_filters)
+    command->add_option("filter", line.filters,
+                        "case ids to select: a substring, or a glob when it holds * ? [");
+  command->add_option("--cases", line.case_roots,
+                      "a root of cases (repeatable); default: the project's cases/")
+      ->check(CLI::ExistingDirectory);
+  command->add_flag("--exact", line.exact, "filters match whole case ids only");
+  command->add_option("--start-method", line.start_method, "fork, spawn or forkserver");
+}
+
+void add_execution(CLI::App* command, CommandLine& line) {
+  command->add_option("--python", line.python, "the CPython interpreter")->capture_default_str();
+  command->add_option("--timeout-multiplier", line.timeout_multiplier,
+                      "scales each case's timeout_s");
+  command->add_flag("--no-stacks", line.no_stacks, "do not collect stacks of hung programs");
+}
+
+bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
+
+int terminal_width() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 40) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    int width = std::atoi(columns);
+    if (width > 40) return width;
+  }
+  return 160;
+}
+
+int command_list(const CommandLine& line) {
+  RunOptions options = line.run_options();
+  auto cases = select_cases(options.selection);
+  bool all_loaded = true;
+  for (const auto& loaded : cases) {
+    if (!loaded.spec) {
+      std::cout << loaded.id << "  UNRESOLVED: " << loaded.error << "\n";
+      all_loaded = false;
+      continue;
+    }
+    std::string methods;
+    for (StartMethod method : loaded.spec->start_methods)
+      methods += (methods.empty() ? "" : ",") + to_string(method);
+    std::cout << fmt::format("{}  [{}]{}  {}\n", loaded.id, methods,
+                             loaded.spec->exclusive ? " exclusive" : "", loaded.spec->title);
+  }
+  std::cout << cases.size() << " case" << (cases.size() == 1 ? "" : "s") << "\n";
+  return all_loaded ? 0 : 1;
+}
+
+int command_run(const CommandLine& line) {
+  RunOptions options = line.run_options();
+  ReporterList reporters;
+  reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
+  if (!line.json_file.empty()) reporters.add(std::make_unique<JsonReporter>(line.json_file));
+  if (!line.junit_file.empty()) reporters.add(std::make_unique<JunitReporter>(line.junit_file));
+  Runner runner(options);
+  RunSummary summary = runner.run(reporters);
+  return summary.success() ? 0 : 1;
+}
+
+int command_record(const CommandLine& line) {
+  RunOptions options = line.run_options();
+  options.selection.impl = Impl::python;
+  ConsoleReporter console(std::cout, stdout_is_tty());
+  Runner runner(options);
+  RunSummary summary = runner.record(console);
+  std::cout << "references written under " << options.reference_dir.string() << "\n";
+  return summary.success() ? 0 : 1;
+}
+
+int command_show(CommandLine line, const std::string& case_name) {
+  // The case: its exact id, else the one case whose id holds the name.
+  line.filters = {case_name};
+  line.exact = true;
+  RunOptions options = line.run_options();
+  if (select_cases(options.selection).empty()) {
+    options.selection.exact = false;
+    auto candidates = select_cases(options.selection);
+    if (candidates.size() != 1) {
+      std::string names;
+      for (const auto& candidate : candidates) names += "\n  " + candidate.id;
+      throw UsageError(candidates.empty() ? "no case matches " + case_name
+                                          : "several cases match " + case_name + ":" + names);
+    }
+    options.selection.filters = {candidates.front().id};
+    options.selection.exact = true;
+  }
+  options.repeat = 1;
+  ReporterList reporters;
+  ConsoleOptions quiet;
+  quiet.progress_line = true;
+  reporters.add(std::make_unique<ShowReporter>(std::cout, terminal_width()));
+  Runner runner(options);
+  RunSummary summary = runner.run(reporters, "show");
+  return summary.success() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"parity: runs each multiprocessing behavior case on CPython and on mp, under each "
+               "start method, and compares outputs and timings"};
+  app.require_subcommand(1);
+  CommandLine line;
+  std::string show_case;
+
+  auto* list = app.add_subcommand("list", "list the cases (and why any cannot be loaded)");
+  add_selection(list, line);
+
+  auto* run = app.add_subcommand("run", "run cases on both implementations and report");
+  add_selection(run, line);
+  add_execution(run, line);
+  run->add_option("-j,--jobs", line.jobs, "programs run at once; default: the number of cores");
+  run->add_option("--impl", line.impl, "run one implementation only: cpp or python");
+  run->add_option("--repeat", line.repeat, "multiply each case's runs");
+  run->add_option("--shard", line.shard, "run shard I of N (1-based), e.g. 2/4");
+  run->add_option("--json", line.json_file, "write the JSON report here (docs/report-schema.md)");
+  run->add_option("--junit", line.junit_file, "write a JUnit XML report here");
+  run->add_option("--reference", line.reference_dir, "recorded CPython results; default: reference/");
+  run->add_flag("--no-reference", line.no_reference, "do not compare with recorded CPython results");
+
+  auto* show = app.add_subcommand("show", "run one case on both sides and show it up close");
+  show->add_option("case", show_case, "the case id (or a part that names one case)")->required();
+  add_selection(show, line, false);
+  add_execution(show, line);
+  show->add_option("--impl", line.impl, "run one implementation only: cpp or python");
+
+  auto* record = app.add_subcommand("record", "record CPython's results as the reference");
+  add_selection(record, line);
+  add_execution(record, line);
+  record->add_option("-j,--jobs", line.jobs, "programs run at once; default: the number of cores");
+  record->add_option("--repeat", line.repeat, "multiply each case's runs");
+  record->add_option("--reference", line.reference_dir, "where to write; default: reference/");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return exit_usage;
+  }
+
+  try {
+    if (*list) return command_list(line);
+    if (*run) return command_run(line);
+    if (*show) return command_show(line, show_case);
+    if (*record) return command_record(line);
+  } catch (const UsageError& error) {
+    std::cerr << "parity: " << error.what() << "\n";
+    return exit_usage;
+  } catch (const std::exception& error) {
+    std::cerr << "parity: " << error.what() << "\n";
+    return 1;
+  }
+  return exit_usage;
+}

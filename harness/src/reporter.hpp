@@ -1,0 +1,146 @@
+#pragma once
+// The reporter interface: the runner produces CaseResults, reporters only format them (as
+// google/benchmark's BenchmarkReporter). A run drives any number of reporters at once, e.g. the
+// console (display) plus JSON and JUnit files, through ReporterList.
+//
+// Call order, from one thread at a time (the runner serializes calls):
+//   report_context once, report_results once per finished case x start method (in completion
+//   order), finalize once with every result sorted by case, start method, implementation.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "case_result.hpp"
+
+namespace parity {
+
+// What the run is, known before any case runs.
+struct RunContext {
+  std::string command = "run";         // "run", "record", "show"
+  std::string python;                  // the interpreter as given (--python)
+  std::string python_version;          // "3.11.7"; empty if it could not be asked
+  std::vector<std::filesystem::path> case_roots;
+  int jobs = 1;
+  int repeat = 1;
+  int shard_index = 1;                 // 1-based, as --shard I/N
+  int shard_count = 1;
+  double timeout_multiplier = 1;
+  int total_results = 0;               // how many report_results entries will arrive
+  std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
+};
+
+// One finished case x start method: its results (one per implementation that ran), and where they
+// stand in the run ([done/total] counts results, not programs).
+struct ResultBatch {
+  const std::vector<CaseResult>& results;
+  int done = 0;   // results finished so far, including these
+  int total = 0;
+};
+
+// Everything, at the end.
+struct RunSummary {
+  std::vector<CaseResult> results;   // sorted: case id, start method, implementation
+  double elapsed_s = 0;              // wall time of the whole run
+  double busy_s = 0;                 // user + sys CPU time of every program the run reaped
+  int jobs = 1;
+  bool success() const;              // every result PASS, XFAIL or SKIP
+  std::map<std::string, int> counts() const;  // "PASS" -> n, only codes that occur
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void report_context(const RunContext& context) { (void)context; }
+  virtual void report_results(const ResultBatch& batch) { (void)batch; }
+  virtual void finalize(const RunSummary& summary) { (void)summary; }
+};
+
+// Fans every call out to each reporter in order.
+class ReporterList : public Reporter {
+ public:
+  void add(std::unique_ptr<Reporter> reporter) { reporters_.push_back(std::move(reporter)); }
+  void report_context(const RunContext& context) override;
+  void report_results(const ResultBatch& batch) override;
+  void finalize(const RunSummary& summary) override;
+
+ private:
+  std::vector<std::unique_ptr<Reporter>> reporters_;
+};
+
+struct ConsoleOptions {
+  bool progress_line = true;   // one updating line when the stream is a TTY; plain lines otherwise
+  bool color = true;           // only on a TTY
+};
+
+// Human output: progress while running; then the summary table, each failure with its reasons and
+// unified diff, and the outcome/metric distributions of cases with more than one run.
+class ConsoleReporter : public Reporter {
+ public:
+  ConsoleReporter(std::ostream& out, bool is_tty, ConsoleOptions options = {});
+  void report_context(const RunContext& context) override;
+  void report_results(const ResultBatch& batch) override;
+  void finalize(const RunSummary& summary) override;
+
+ private:
+  std::ostream& out_;
+  bool tty_;
+  ConsoleOptions options_;
+  RunContext context_;
+  std::size_t progress_width_ = 0;  // length of the progress line on screen, to erase it
+};
+
+// The machine-readable report (schema: docs/report-schema.md), written atomically at finalize.
+class JsonReporter : public Reporter {
+ public:
+  explicit JsonReporter(std::filesystem::path file) : file_(std::move(file)) {}
+  void report_context(const RunContext& context) override { context_ = context; }
+  void finalize(const RunSummary& summary) override;
+
+ private:
+  std::filesystem::path file_;
+  RunContext context_;
+};
+
+// JUnit XML: a testsuite per area, a testcase per case x start method x implementation; FAIL,
+// XPASS, TIMEOUT, CRASH, REFERENCE-CHANGED are <failure>, UNRESOLVED is <error>, SKIP <skipped>.
+// Written atomically at finalize.
+class JunitReporter : public Reporter {
+ public:
+  explicit JunitReporter(std::filesystem::path file) : file_(std::move(file)) {}
+  void report_context(const RunContext& context) override { context_ = context; }
+  void finalize(const RunSummary& summary) override;
+
+ private:
+  std::filesystem::path file_;
+  RunContext context_;
+};
+
+// `parity show`: for each case x start method, both outputs side by side, stderr, the unified
+// diff, the exact command lines (cwd and environment included) to rerun each side by hand, and the
+// stacks of every process in the tree if a side hung.
+class ShowReporter : public Reporter {
+ public:
+  ShowReporter(std::ostream& out, int width) : out_(out), width_(width) {}
+  void report_results(const ResultBatch& batch) override;
+
+ private:
+  std::ostream& out_;
+  int width_;  // terminal columns for the side-by-side view
+};
+
+// Writes text to file through a temporary file in the same directory and a rename, so a reader
+// never sees a half-written report. Creates missing parent directories. Throws std::system_error.
+void write_file_atomically(const std::filesystem::path& file, const std::string& text);
+
+// "cd DIR && env K=V PROGRAM ARGS...": the shell command that reruns one program by hand.
+std::string rerun_command(const RunRecord& record);
+
+// "1.23 s", "45.6 ms", "789 us": a duration for humans.
+std::string format_seconds(double seconds);
+
+}  // namespace parity
