@@ -43,6 +43,9 @@ MP_DEFINE_ERROR(KeyError, Error, "KeyError")
 // pickle.PicklingError: what cannot travel to a spawn or forkserver child.
 MP_DEFINE_ERROR(PicklingError, Error, "PicklingError")
 
+// threading.BrokenBarrierError (a RuntimeError): a Barrier broken by abort(), reset() or a timeout.
+MP_DEFINE_ERROR(BrokenBarrierError, RuntimeError, "BrokenBarrierError")
+
 // multiprocessing's own exceptions (multiprocessing/context.py).
 MP_DEFINE_ERROR(ProcessError, Error, "ProcessError")
 MP_DEFINE_ERROR(BufferTooShort, ProcessError, "BufferTooShort")

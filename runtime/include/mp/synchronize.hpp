@@ -32,6 +32,7 @@
 #include <optional>
 #include <string_view>
 
+#include "mp/detail/function_identity.hpp"
 #include "mp/detail/futex.hpp"
 #include "mp/detail/shared_memory.hpp"
 #include "mp/errors.hpp"
@@ -303,5 +304,117 @@ bool Condition::wait_for(Predicate predicate, detail::WaitTimeout timeout) {
   }
   return result;
 }
+
+namespace detail {
+
+// Shared state of an Event: `flag` is the futex word.
+struct EventState {
+  std::atomic<std::uint32_t> flag;
+  std::atomic<std::uint32_t> waiters;
+};
+
+// Shared state of a Barrier: threading.Barrier's fields, guarded by `lock`; `changes` is the
+// futex word its notify_all bumps.
+struct BarrierState {
+  SemaphoreState lock;
+  std::atomic<std::uint32_t> changes;
+  std::int32_t state;  // 0 filling, 1 draining, -1 resetting, -2 broken
+  std::int32_t count;  // processes/threads inside wait()
+  std::int32_t parties;
+};
+
+}  // namespace detail
+
+// multiprocessing.Event: a flag that wait() blocks on until set.
+class Event {
+ public:
+  Event();
+
+  bool is_set() const noexcept;
+  void set();
+  void clear() noexcept;
+  // Blocks until the flag is set or the timeout expires; returns the flag.
+  bool wait(detail::WaitTimeout timeout = std::nullopt);
+
+  template <class Archive>
+  void save(Archive& archive) const {
+    detail::assert_spawning("Condition");  // CPython pickles the Event's Condition first
+    archive(memory_);
+  }
+  template <class Archive>
+  void load(Archive& archive) {
+    archive(memory_);
+    state_ = memory_.at<detail::EventState>();
+  }
+
+ private:
+  detail::SharedMemory memory_;
+  detail::EventState* state_ = nullptr;
+};
+
+// multiprocessing.Barrier (threading.Barrier's algorithm on shared state): wait() blocks until
+// `parties` callers are waiting, then releases them all and returns each its arrival index
+// (0 .. parties-1). The last to arrive runs `action` first (if any; if it throws, the barrier
+// breaks and the exception propagates). A wait that times out breaks the barrier; waiting on a
+// broken barrier, or being released by abort() or reset(), throws BrokenBarrierError.
+// `action` is a free function (or captureless lambda): it travels to spawn/forkserver children
+// by identity.
+class Barrier {
+ public:
+  using Action = void (*)();
+
+  explicit Barrier(int parties, Action action = nullptr,
+                   detail::WaitTimeout timeout = std::nullopt);
+
+  // timeout: this call's; nullopt uses the barrier's default timeout.
+  int wait(detail::WaitTimeout timeout = std::nullopt);
+  // Returns the barrier to the empty state; current waiters get BrokenBarrierError.
+  void reset();
+  // Puts the barrier into the broken state; current and future waiters get BrokenBarrierError.
+  void abort();
+
+  int parties() const noexcept { return state_->parties; }
+  // Callers currently blocked in wait() (0 while draining or broken).
+  int n_waiting() const;
+  bool broken() const;
+
+  template <class Archive>
+  void save(Archive& archive) const {
+    detail::assert_spawning("Condition");  // CPython pickles the Barrier's Condition
+    std::int64_t action = action_ ? detail::code_offset(reinterpret_cast<const void*>(action_)) : 0;
+    bool has_timeout = timeout_.has_value();
+    double timeout_s = has_timeout ? timeout_->count() : 0.0;
+    archive(memory_, action, has_timeout, timeout_s);
+  }
+  template <class Archive>
+  void load(Archive& archive) {
+    std::int64_t action = 0;
+    bool has_timeout = false;
+    double timeout_s = 0;
+    archive(memory_, action, has_timeout, timeout_s);
+    state_ = memory_.at<detail::BarrierState>();
+    lock_ = detail::SemLock(memory_, 0);
+    action_ = action ? reinterpret_cast<Action>(const_cast<void*>(detail::code_address(action)))
+                     : nullptr;
+    timeout_.reset();
+    if (has_timeout) timeout_ = std::chrono::duration<double>(timeout_s);
+  }
+
+ private:
+  // Condition-variable steps on state_->changes; the caller holds lock_.
+  bool wait_for_change(const detail::Deadline& deadline);
+  void notify_all() noexcept;
+  void enter();
+  void release_all();
+  void wait_released(const detail::Deadline& deadline);
+  void exit();
+  void break_barrier() noexcept;
+
+  detail::SharedMemory memory_;
+  detail::BarrierState* state_ = nullptr;
+  detail::SemLock lock_;
+  Action action_ = nullptr;
+  detail::WaitTimeout timeout_;
+};
 
 }  // namespace mp
