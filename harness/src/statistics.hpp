@@ -14,6 +14,9 @@ namespace parity {
 // The median of the samples (the mean of the middle two for an even count); 0 for no samples.
 double median(std::vector<double> samples);
 
+// A metric value as histograms and reasons print it: %.6g ("4", "0.25", "1e+06").
+std::string format_metric_value(double value);
+
 // Outcome strings of the runs -> number of runs.
 Histogram outcome_histogram(const std::vector<NormalizedRun>& runs);
 // For each metric any run reported: value (printed with %.6g) -> number of runs reporting it.

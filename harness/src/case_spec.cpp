@@ -1,0 +1,170 @@
+// The case model's small functions: names of enums, outcomes, locations, overrides, expectations.
+// Loading and discovery live in case_loader.cpp.
+
+#include "case_spec.hpp"
+
+#include <charconv>
+
+#include "run_record.hpp"
+
+namespace parity {
+
+std::string to_string(StartMethod method) {
+  switch (method) {
+    case StartMethod::fork: return "fork";
+    case StartMethod::spawn: return "spawn";
+    case StartMethod::forkserver: return "forkserver";
+  }
+  return "?";
+}
+
+std::string to_string(Impl impl) { return impl == Impl::python ? "python" : "cpp"; }
+
+std::string to_string(CompareMode mode) {
+  switch (mode) {
+    case CompareMode::ordered: return "ordered";
+    case CompareMode::unordered: return "unordered";
+    case CompareMode::none: return "none";
+  }
+  return "?";
+}
+
+std::optional<StartMethod> parse_start_method(std::string_view text) {
+  for (StartMethod method : all_start_methods)
+    if (to_string(method) == text) return method;
+  return std::nullopt;
+}
+
+std::optional<Impl> parse_impl(std::string_view text) {
+  if (text == "python") return Impl::python;
+  if (text == "cpp") return Impl::cpp;
+  return std::nullopt;
+}
+
+std::optional<CompareMode> parse_compare_mode(std::string_view text) {
+  for (CompareMode mode : {CompareMode::ordered, CompareMode::unordered, CompareMode::none})
+    if (to_string(mode) == text) return mode;
+  return std::nullopt;
+}
+
+std::string SourceLocation::str() const {
+  return file.string() + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+CaseError::CaseError(const SourceLocation& where, const std::string& message)
+    : std::runtime_error(where.str() + ": " + message), where_(where) {}
+
+namespace {
+
+std::optional<int> parse_int(std::string_view text) {
+  int value = 0;
+  if (text.empty()) return std::nullopt;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<Outcome> Outcome::parse(std::string_view text) {
+  if (text == "hang") return Outcome{Kind::hang, 0};
+  if (text == "crash") return Outcome{Kind::crash, 0};
+  if (text.starts_with("exit:")) {
+    auto code = parse_int(text.substr(5));
+    // Exit statuses are 0..255 as waitpid() reports them.
+    if (!code || *code < 0 || *code > 255) return std::nullopt;
+    return Outcome{Kind::exit, *code};
+  }
+  if (text.starts_with("signal:")) {
+    std::string_view name = text.substr(7);
+    std::optional<int> number = parse_int(name);
+    if (!number) number = signal_number(name);
+    if (!number || *number <= 0 || *number >= 65) return std::nullopt;
+    return Outcome{Kind::signal, *number};
+  }
+  return std::nullopt;
+}
+
+std::string Outcome::str() const {
+  switch (kind) {
+    case Kind::exit: return "exit:" + std::to_string(value);
+    case Kind::signal: return "signal:" + signal_name(value);
+    case Kind::hang: return "hang";
+    case Kind::crash: return "crash";
+  }
+  return "?";
+}
+
+bool Outcome::accepts(const Outcome& observed) const {
+  if (kind == Kind::crash) return observed.kind == Kind::signal || observed.kind == Kind::crash;
+  return *this == observed;
+}
+
+bool Override::applies_to(StartMethod method, Impl which) const {
+  return (!start_method || *start_method == method) && (!impl || *impl == which);
+}
+
+std::string Expectation::outcomes_str() const {
+  std::string text;
+  for (const Outcome& outcome : outcomes) {
+    if (!text.empty()) text += " | ";
+    text += outcome.str();
+  }
+  return text;
+}
+
+std::string Expectation::reasons() const {
+  std::string text;
+  for (const Override* applied : overrides) {
+    if (!text.empty()) text += "; ";
+    text += applied->reason;
+  }
+  return text;
+}
+
+std::string CaseSpec::area() const {
+  auto slash = id.find('/');
+  return slash == std::string::npos ? id : id.substr(0, slash);
+}
+
+bool CaseSpec::runs_under(StartMethod method) const {
+  for (StartMethod listed : start_methods)
+    if (listed == method) return true;
+  return false;
+}
+
+std::vector<Outcome> CaseSpec::expected_for(StartMethod method, Impl impl,
+                                            const Override** from) const {
+  if (from) *from = nullptr;
+  // The loader guarantees at most one outcome-setting override applies to any combination.
+  for (const Override& candidate : overrides) {
+    if (!candidate.outcomes.empty() && candidate.applies_to(method, impl)) {
+      if (from) *from = &candidate;
+      return candidate.outcomes;
+    }
+  }
+  return expected_outcomes;
+}
+
+Expectation CaseSpec::expectation_for(StartMethod method, Impl impl) const {
+  Expectation expectation;
+  expectation.outcomes = expected_for(method, impl);
+  for (const Override& candidate : overrides) {
+    if (!candidate.applies_to(method, impl)) continue;
+    expectation.overrides.push_back(&candidate);
+    expectation.xfail = expectation.xfail || candidate.xfail;
+    expectation.compare = expectation.compare && candidate.compare;
+  }
+  return expectation;
+}
+
+std::vector<std::string> CaseSpec::program_arguments(StartMethod method) const {
+  std::vector<std::string> arguments{"--start-method", to_string(method)};
+  for (const auto& [key, value] : params) {  // std::map: sorted by key
+    arguments.push_back("--param");
+    arguments.push_back(key + "=" + value);
+  }
+  return arguments;
+}
+
+}  // namespace parity

@@ -1,0 +1,276 @@
+// The normalizer: @metric split, case rules, then addresses, pids and floats.
+
+#include "normalizer.hpp"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace parity {
+namespace {
+
+constexpr std::array<std::string_view, 3> rule_set_names{"pids", "addresses", "floats"};
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.emplace_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::vector<std::string_view> split_words(std::string_view line) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    std::size_t start = i;
+    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i > start) words.push_back(line.substr(start, i - start));
+  }
+  return words;
+}
+
+// A word that names a pid: pid, ppid, <anything>_pid, getpid(), getppid(), the "parent=" of
+// CPython's Process repr, and pids/<anything>_pids (which take only a bracketed list: "pids 4" is
+// a count). The number or list follows; see PidLabeler::relabel.
+const std::regex& pid_keyword() {
+  static const std::regex keyword(
+      R"(\b(?:(?:\w+_)?(?:ppid|pids?)\b|getp?pid\(\)|parent(?==)))",
+      std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+  return keyword;
+}
+
+}  // namespace
+
+std::span<const std::string_view> builtin_rule_sets() { return rule_set_names; }
+
+bool is_builtin_rule_set(std::string_view name) {
+  for (std::string_view known : rule_set_names)
+    if (known == name) return true;
+  return false;
+}
+
+std::optional<Outcome> observed_outcome(const RunRecord& record) {
+  if (record.timed_out) return Outcome{Outcome::Kind::hang, 0};
+  if (!record.status) return std::nullopt;
+  if (record.status->is_killed()) return Outcome{Outcome::Kind::signal, record.status->signal()};
+  return Outcome{Outcome::Kind::exit, record.status->code()};
+}
+
+std::optional<MetricLine> parse_metric_line(std::string_view line) {
+  std::vector<std::string_view> words = split_words(line);
+  if (words.size() < 3 || words.size() > 4 || words[0] != "@metric") return std::nullopt;
+  std::string value_text(words[2]);
+  char* end = nullptr;
+  double value = std::strtod(value_text.c_str(), &end);
+  if (end != value_text.c_str() + value_text.size() || !std::isfinite(value)) return std::nullopt;
+  MetricLine metric{std::string(words[1]), value, {}};
+  if (words.size() == 4) metric.unit = words[3];
+  return metric;
+}
+
+std::string replace_addresses(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  std::size_t i = 0;
+  while (i < line.size()) {
+    bool starts = line[i] == '0' && i + 1 < line.size() && (line[i + 1] == 'x' || line[i + 1] == 'X') &&
+                  (i == 0 || !is_word_char(line[i - 1]));
+    if (starts) {
+      std::size_t j = i + 2;
+      while (j < line.size() && std::isxdigit(static_cast<unsigned char>(line[j]))) ++j;
+      // Six or more hex digits: short hex literals (flags, small values) are data, not addresses.
+      if (j - (i + 2) >= 6 && (j == line.size() || !is_word_char(line[j]))) {
+        out += "<addr>";
+        i = j;
+        continue;
+      }
+    }
+    out += line[i++];
+  }
+  return out;
+}
+
+std::string canonical_floats(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  std::size_t i = 0;
+  while (i < line.size()) {
+    if (!is_digit(line[i]) || (i > 0 && (is_word_char(line[i - 1]) || line[i - 1] == '.'))) {
+      // Copy a whole word at once so digits inside identifiers never start a number.
+      if (is_word_char(line[i])) {
+        while (i < line.size() && is_word_char(line[i])) out += line[i++];
+      } else {
+        out += line[i++];
+      }
+      continue;
+    }
+    std::size_t j = i;
+    while (j < line.size() && is_digit(line[j])) ++j;
+    bool is_float = false;
+    if (j + 1 < line.size() && line[j] == '.' && is_digit(line[j + 1])) {
+      is_float = true;
+      j += 1;
+      while (j < line.size() && is_digit(line[j])) ++j;
+    }
+    if (j < line.size() && (line[j] == 'e' || line[j] == 'E')) {
+      std::size_t k = j + 1;
+      if (k < line.size() && (line[k] == '+' || line[k] == '-')) ++k;
+      if (k < line.size() && is_digit(line[k])) {
+        while (k < line.size() && is_digit(line[k])) ++k;
+        is_float = true;
+        j = k;
+      }
+    }
+    // "3.11.4" is a version, not a float: a dot and digit right after means it goes on.
+    bool continues = j + 1 < line.size() && line[j] == '.' && is_digit(line[j + 1]);
+    if (!is_float || continues) {
+      while (j < line.size() && (is_word_char(line[j]) || line[j] == '.')) ++j;
+      out.append(line.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    double value = std::strtod(std::string(line.substr(i, j - i)).c_str(), nullptr);
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    out += buffer;
+    i = j;
+  }
+  return out;
+}
+
+std::string PidLabeler::label_for(std::string_view digits) {
+  // Leading zeros never occur in printed pids; compare digit strings as printed.
+  for (const auto& [seen, label] : labels_)
+    if (seen == digits) return label;
+  labels_.emplace_back(std::string(digits), "<pid" + std::to_string(labels_.size() + 1) + ">");
+  return labels_.back().second;
+}
+
+std::string PidLabeler::relabel(std::string_view line) {
+  std::string text(line);
+  std::string out;
+  std::size_t copied = 0;  // text[0, copied) is already in out
+  auto number_at = [&](std::size_t at) -> std::size_t {  // end of a pid number at `at`, or `at`
+    std::size_t end = at;
+    while (end < text.size() && is_digit(text[end])) ++end;
+    if (end == at || end - at > 7) return at;  // pids fit in 7 digits (pid_max <= 4194304)
+    if (end < text.size() && (is_word_char(text[end]) ||
+                              (text[end] == '.' && end + 1 < text.size() && is_digit(text[end + 1]))))
+      return at;
+    return end;
+  };
+  auto skip_spaces = [&](std::size_t at) {
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+    return at;
+  };
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), pid_keyword());
+       it != std::sregex_iterator(); ++it) {
+    std::size_t at = static_cast<std::size_t>(it->position() + it->length());
+    if (static_cast<std::size_t>(it->position()) < copied) continue;
+    at = skip_spaces(at);
+    if (at < text.size() && (text[at] == '=' || text[at] == ':')) {
+      at = skip_spaces(at + 1);
+    } else if (text.compare(at, 3, "is ") == 0) {
+      at = skip_spaces(at + 3);
+    }
+    if (at < text.size() && (text[at] == '[' || text[at] == '(')) {
+      // A list of pids: "pids [12, 13]". Numbers are relabelled while the list stays well formed.
+      std::size_t next = at + 1;
+      while (true) {
+        next = skip_spaces(next);
+        std::size_t end = number_at(next);
+        if (end == next) break;
+        out.append(text, copied, next - copied);
+        out += label_for(std::string_view(text).substr(next, end - next));
+        copied = end;
+        next = skip_spaces(end);
+        if (next < text.size() && text[next] == ',') {
+          ++next;
+          continue;
+        }
+        break;
+      }
+      continue;
+    }
+    bool plural = it->str().back() == 's' || it->str().back() == 'S';
+    std::size_t end = plural ? at : number_at(at);
+    if (end == at) continue;
+    out.append(text, copied, at - copied);
+    out += label_for(std::string_view(text).substr(at, end - at));
+    copied = end;
+  }
+  out.append(text, copied, std::string::npos);
+  return out;
+}
+
+Normalizer::Normalizer(const std::vector<std::string>& rule_sets,
+                       const std::vector<NormalizeRule>& rules) {
+  for (const std::string& name : rule_sets) {
+    if (name == "pids") pids_ = true;
+    else if (name == "addresses") addresses_ = true;
+    else if (name == "floats") floats_ = true;
+    else throw std::invalid_argument("unknown normalize rule set '" + name + "'");
+  }
+  for (const NormalizeRule& rule : rules)
+    rules_.push_back({std::regex(rule.regex, std::regex::ECMAScript), rule.replace});
+}
+
+Normalizer::Normalizer(const CaseSpec& spec) : Normalizer(spec.normalize, spec.rules) {}
+
+std::vector<std::string> Normalizer::rewrite(std::vector<std::string> lines) const {
+  PidLabeler pids;  // one per run: labels follow the order pids first appear in this output
+  for (std::string& line : lines) {
+    for (const CompiledRule& rule : rules_) line = std::regex_replace(line, rule.regex, rule.replace);
+    if (addresses_) line = replace_addresses(line);
+    if (pids_) line = pids.relabel(line);
+    if (floats_) line = canonical_floats(line);
+  }
+  return lines;
+}
+
+std::vector<std::string> Normalizer::normalize_text(std::string_view text) const {
+  return rewrite(split_lines(text));
+}
+
+NormalizedRun Normalizer::normalize(RunRecord record) const {
+  NormalizedRun run;
+  std::vector<std::string> kept;
+  for (std::string& line : split_lines(record.stdout_text)) {
+    std::string_view trimmed = line;
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
+      trimmed.remove_prefix(1);
+    bool is_metric = trimmed.starts_with("@metric") &&
+                     (trimmed.size() == 7 || std::isspace(static_cast<unsigned char>(trimmed[7])));
+    if (!is_metric) {
+      kept.push_back(std::move(line));
+      continue;
+    }
+    if (std::optional<MetricLine> metric = parse_metric_line(trimmed)) {
+      run.metrics[metric->name] = metric->value;  // a repeated metric: the last value counts
+      if (!metric->unit.empty()) run.metric_units[metric->name] = metric->unit;
+    } else {
+      run.malformed_metrics.push_back(line);
+    }
+  }
+  run.lines = rewrite(std::move(kept));
+  std::optional<Outcome> outcome = observed_outcome(record);
+  run.outcome = outcome ? outcome->str() : "launch-error";
+  run.record = std::move(record);
+  return run;
+}
+
+}  // namespace parity
