@@ -6,3 +6,5 @@
 #include "mp/serialize.hpp"
 #include "mp/process.hpp"
 #include "mp/context.hpp"
+#include "mp/synchronize.hpp"
+#include "mp/shared.hpp"
