@@ -1,0 +1,163 @@
+#pragma once
+// Internals shared by the Process implementation files (not a public header): the per-start-method
+// child handles (Popen, as CPython's popen_*.py), the children registry, the preparation data sent
+// to spawn/forkserver children, and the child bootstrap.
+
+#include <sys/types.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mp/process.hpp"
+
+namespace mp::detail {
+
+// A started child, as seen by its parent. Thread-safe.
+class Popen {
+ public:
+  Popen(int pid, std::string name, bool daemon) : pid_(pid), name_(std::move(name)), daemon_(daemon) {}
+  virtual ~Popen() = default;
+  Popen(const Popen&) = delete;
+  Popen& operator=(const Popen&) = delete;
+
+  int pid() const noexcept { return pid_; }
+  const std::string& name() const noexcept { return name_; }
+  bool daemon() const noexcept { return daemon_; }
+
+  // The exit code (0, n, -signal) once the child has ended, without blocking.
+  std::optional<int> poll() { return wait_for(0.0); }
+  // Waits up to timeout_s seconds (forever if empty) for the child to end.
+  std::optional<int> wait_for(std::optional<double> timeout_s);
+  // Sends sig unless the child is known to have ended (CPython's Popen._send_signal).
+  void send_signal(int sig);
+  // Readable once the child has ended.
+  virtual int sentinel() const noexcept = 0;
+  // Releases the sentinel; the Popen is unusable afterwards.
+  virtual void close() noexcept = 0;
+
+  // The Process object standing for this child, or nullptr once it is destroyed.
+  Process* owner = nullptr;
+
+ protected:
+  // The exit code, once the sentinel is readable (called with the mutex held, once).
+  virtual std::optional<int> collect() = 0;
+
+ private:
+  int pid_;
+  std::string name_;
+  bool daemon_;
+  std::mutex mutex_;
+  std::optional<int> returncode_;
+};
+
+// The child of fork or spawn: a direct child, waited for with a pidfd and waitpid.
+class PidfdPopen final : public Popen {
+ public:
+  // Opens the pidfd. reap=false for a process that is not our child (the parent_process() view):
+  // its end is observed, not waited for, and its exit code is unknown.
+  PidfdPopen(int pid, std::string name, bool daemon, bool reap = true);
+  ~PidfdPopen() override { close(); }
+  int sentinel() const noexcept override { return pidfd_; }
+  void close() noexcept override;
+
+ protected:
+  std::optional<int> collect() override;
+
+ private:
+  int pidfd_ = -1;
+  bool reap_ = true;
+};
+
+// Exit code from a wait status: the exit status, or -signal.
+int exitcode_from_status(int status) noexcept;
+// Waits until fd is readable, up to timeout_s (forever if empty). True if readable.
+bool wait_readable(int fd, std::optional<double> timeout_s);
+
+// What a spawn or forkserver child needs before it can rebuild and run its process object.
+struct Preparation {
+  std::string name;
+  std::vector<int> identity;
+  bool daemon = false;
+  std::string authkey;
+  std::string start_method;  // the child's default context
+  int parent_pid = 0;
+  std::string parent_name;
+  std::string cwd;
+  PackedProcess process;
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(name, identity, daemon, authkey, start_method, parent_pid, parent_name, cwd, process);
+  }
+};
+
+// The preparation data of `process` for a child started by `start_method`; the descriptors its
+// serialization exported (fd_transfer.hpp) are appended to exported_fds, in index order.
+// Throws PicklingError / TypeError when the process object cannot travel.
+Preparation prepare(Process& process, const std::string& start_method, std::vector<int>& exported_fds);
+// Rebuilds, adopts and runs the process object a spawn/forkserver child received; never returns.
+// received_fds: the child's descriptors for the exported ones, in index order.
+[[noreturn]] void run_prepared_child(Preparation& prep, std::vector<int> received_fds, bool after_fork);
+
+// Blocking I/O on descriptors, retried on EINTR and short counts; both throw OSError (EPIPE as
+// "[Errno 32] Broken pipe", never SIGPIPE). read_exact returns false on EOF before the first byte.
+void write_all(int fd, const void* data, std::size_t size);
+bool read_exact(int fd, void* data, std::size_t size);
+// A frame: 8-byte length, then the bytes.
+void write_frame(int fd, std::string_view bytes);
+std::string read_frame(int fd);
+// OSError with errno's text ("[Errno N] text"), the one place errno becomes an exception.
+[[noreturn]] void throw_os_error(int error);
+
+// Access to Process internals for the implementation files.
+struct ProcessAccess {
+  static std::vector<int>& identity(Process& p) { return p.identity_; }
+  static std::shared_ptr<Popen>& popen(Process& p) { return p.popen_; }
+  static PackedProcess pack(const Process& p) { return p.pack(); }
+  static void set_start_method(Process& p, std::string method) { p.start_method_ = std::move(method); }
+  // Makes `p` the current process of a new child (CPython's _bootstrap prologue).
+  static void adopt(Process& p, const std::string& name, std::vector<int> identity, bool daemon,
+                    std::string authkey, int parent_pid);
+  // Turns p into the view parent_process() returns.
+  static void mark_parent_view(Process& p, int pid);
+};
+
+// context.cpp: makes `method` the default start method of this (new child) process.
+void force_start_method(const std::string& method);
+bool is_child_process() noexcept;
+
+// The children registry of this process (CPython's process._children).
+void register_child(std::shared_ptr<Popen> child);
+void discard_child(const Popen* child);
+std::vector<std::shared_ptr<Popen>> children();
+
+// In a new child: registry emptied, counter reset, current/parent process set, stdin on
+// /dev/null, default start method forced (CPython's _bootstrap prologue). parent_pidfd is the
+// parent's pidfd when the caller has one (-1: opened lazily).
+void become_child(Process& self, const std::string& start_method, int parent_pid, std::string parent_name);
+
+// Runs self.run() and the exit sequence, prints an uncaught exception as CPython does, flushes and
+// _exit()s with CPython's exit code. after_fork: clear inherited finalizers and run after-fork hooks.
+[[noreturn]] void run_child(Process& self, bool after_fork);
+
+// Flushes stdout, stderr and the C++ streams (before fork, and before _exit).
+void flush_std_streams() noexcept;
+
+// Start methods (popen_fork.cpp, spawn_posix.cpp, forkserver_posix.cpp).
+std::shared_ptr<Popen> start_fork(Process& process);
+std::shared_ptr<Popen> start_spawn(Process& process);
+std::shared_ptr<Popen> start_forkserver(Process& process);
+
+// Entry points for mp::init: never return.
+[[noreturn]] void spawn_child_main(int argc, char** argv);
+[[noreturn]] void forkserver_main(int argc, char** argv);
+bool initialized() noexcept;
+const char* program_name() noexcept;
+
+// lifecycle.cpp: CPython's util._exit_function (idempotent), and the fork-child reset.
+void exit_function();
+void after_fork_in_child();
+
+}  // namespace mp::detail

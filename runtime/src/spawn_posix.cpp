@@ -1,0 +1,192 @@
+// The spawn start method (CPython's popen_spawn_posix.py and spawn.py): posix_spawn of
+// /proc/self/exe; mp::init() in the child reads the preparation data and process object from a
+// socket and runs it.
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "mp/detail/fd_transfer.hpp"
+#include "mp/errors.hpp"
+#include "mp/serialize.hpp"
+#include "process_internal.hpp"
+
+extern char** environ;
+
+namespace mp::detail {
+
+void throw_os_error(int error) {
+  throw OSError("[Errno " + std::to_string(error) + "] " + std::strerror(error));
+}
+
+void write_all(int fd, const void* data, std::size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::send(fd, p, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == ENOTSOCK) n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_os_error(errno);
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+bool read_exact(int fd, void* data, std::size_t size) {
+  char* p = static_cast<char*>(data);
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::read(fd, p + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_os_error(errno);
+    }
+    if (n == 0) {
+      if (done == 0) return false;
+      throw EOFError();
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void write_frame(int fd, std::string_view bytes) {
+  std::uint64_t size = bytes.size();
+  std::string frame(reinterpret_cast<const char*>(&size), sizeof size);
+  frame.append(bytes);
+  write_all(fd, frame.data(), frame.size());
+}
+
+std::string read_frame(int fd) {
+  std::uint64_t size = 0;
+  if (!read_exact(fd, &size, sizeof size)) throw EOFError();
+  std::string bytes(size, '\0');
+  if (size > 0 && !read_exact(fd, bytes.data(), size)) throw EOFError();
+  return bytes;
+}
+
+Preparation prepare(Process& process, const std::string& start_method, std::vector<int>& exported_fds) {
+  if (!initialized()) {
+    throw RuntimeError("mp::init(argc, argv) must be the first call in main() to use the " + start_method +
+                       " start method");
+  }
+  Preparation prep;
+  {
+    FdExportScope scope;
+    prep.process = ProcessAccess::pack(process);
+    exported_fds.insert(exported_fds.end(), scope.fds().begin(), scope.fds().end());
+  }
+  prep.name = process.name();
+  prep.identity = ProcessAccess::identity(process);
+  prep.daemon = process.daemon();
+  prep.authkey = process.authkey();
+  prep.start_method = start_method;
+  prep.parent_pid = static_cast<int>(::getpid());
+  prep.parent_name = current_process().name();
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) != nullptr) prep.cwd = cwd;
+  return prep;
+}
+
+void run_prepared_child(Preparation& prep, std::vector<int> received_fds, bool after_fork) {
+  if (!prep.cwd.empty()) (void)!::chdir(prep.cwd.c_str());
+  force_start_method(prep.start_method);
+  std::unique_ptr<Process> process;
+  try {
+    FdImportScope scope(std::move(received_fds));
+    auto factory = function_at<std::unique_ptr<Process>(std::string_view)>(prep.process.factory);
+    process = factory(prep.process.payload);
+  } catch (const Error& e) {
+    std::string text = "Process " + prep.name + ":\nTraceback (most recent call last):\n" + e.str() + "\n";
+    (void)!::write(2, text.data(), text.size());
+    ::_exit(1);
+  } catch (const std::exception& e) {
+    std::string text = "Process " + prep.name + ":\nTraceback (most recent call last):\n" + e.what() + "\n";
+    (void)!::write(2, text.data(), text.size());
+    ::_exit(1);
+  }
+  ProcessAccess::adopt(*process, prep.name, prep.identity, prep.daemon, prep.authkey, prep.parent_pid);
+  become_child(*process, prep.start_method, prep.parent_pid, prep.parent_name);
+  run_child(*process.release(), after_fork);
+}
+
+std::shared_ptr<Popen> start_spawn(Process& process) {
+  std::vector<int> fds;
+  Preparation prep = prepare(process, "spawn", fds);
+  std::string bytes = dumps(prep);
+
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) throw_os_error(errno);
+  const int parent_end = pair[0];
+  const int child_end = pair[1];
+
+  std::string fd_arg = std::to_string(child_end);
+  std::string fds_arg;
+  for (int fd : fds) fds_arg += (fds_arg.empty() ? "" : ",") + std::to_string(fd);
+  std::string marker = "--mp-spawn-child";
+  std::string argv0 = program_name();
+  char* argv[] = {argv0.data(), marker.data(), fd_arg.data(), fds_arg.data(), nullptr};
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // dup2(fd, fd) clears close-on-exec (glibc >= 2.29): these descriptors, and only these, cross.
+  posix_spawn_file_actions_adddup2(&actions, child_end, child_end);
+  for (int fd : fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = 0;
+  int error = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(child_end);
+  if (error != 0) {
+    ::close(parent_end);
+    throw_os_error(error);
+  }
+  auto popen = std::make_shared<PidfdPopen>(pid, process.name(), process.daemon());
+  try {
+    write_frame(parent_end, bytes);
+  } catch (const OSError&) {
+    // The child died before reading (it will report its own exit code): nothing to add here.
+  }
+  ::close(parent_end);
+  return popen;
+}
+
+void spawn_child_main(int argc, char** argv) {
+  if (argc < 3) ::_exit(2);
+  const int fd = std::atoi(argv[2]);
+  std::vector<int> received;
+  if (argc >= 4) {
+    for (const char* p = argv[3]; *p != '\0';) {
+      char* end = nullptr;
+      received.push_back(static_cast<int>(std::strtol(p, &end, 10)));
+      p = (*end == ',') ? end + 1 : end;
+    }
+  }
+  Preparation prep;
+  try {
+    prep = loads<Preparation>(read_frame(fd));
+  } catch (...) {
+    ::_exit(1);  // the parent went away before sending the process object
+  }
+  ::close(fd);
+  for (int r : received) ::fcntl(r, F_SETFD, FD_CLOEXEC);
+  run_prepared_child(prep, std::move(received), /*after_fork=*/false);
+}
+
+}  // namespace mp::detail
