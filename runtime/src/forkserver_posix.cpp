@@ -1,15 +1,264 @@
-// The forkserver start method (stage 2 lands the server; until then start() reports it).
+// The forkserver start method, client side (CPython's forkserver.py and popen_forkserver.py):
+// starts the server on first use, sends process objects to it, and waits for the exit codes it
+// reports. The wire is described in forkserver_protocol.hpp; the server is forkserver_server.cpp.
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+#include "forkserver_protocol.hpp"
+#include "mp/detail/lifecycle.hpp"
 #include "mp/errors.hpp"
+#include "mp/serialize.hpp"
 #include "process_internal.hpp"
 
-namespace mp::detail {
+extern char** environ;
 
-std::shared_ptr<Popen> start_forkserver(Process&) {
-  throw ValueError("the forkserver start method is not available yet");
+namespace mp::detail {
+namespace {
+
+// How long a client waits for the server to answer before giving up (seconds).
+constexpr double kServerReplyTimeout = 30.0;
+
+struct ClientState {
+  std::mutex mutex;
+  std::string dir;        // private 0700 directory holding the socket; empty: no server known
+  std::string address;    // <dir>/forkserver
+  std::string authkey;    // the key the server checks
+  int connection = -1;    // this process's authenticated connection
+  int connection_pid = 0; // the process that opened `connection`
+  // Only in the starter:
+  int alive_w = -1;
+  pid_t server_pid = 0;
+  bool hooks_registered = false;
+};
+
+ClientState& client() {
+  static ClientState* instance = new ClientState;  // never destroyed: used from atexit
+  return *instance;
 }
 
-void forkserver_main(int, char**) { ::_exit(2); }
+void close_fd(int& fd) noexcept {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+void remove_socket_dir(const std::string& dir, const std::string& address) {
+  ::unlink(address.c_str());
+  ::rmdir(dir.c_str());
+}
+
+// Starter's exit: let the server go (EOF on its alive pipe), wait for it, remove what is left.
+void stop_server() {
+  ClientState& c = client();
+  std::lock_guard lock(c.mutex);
+  close_fd(c.connection);
+  if (c.server_pid == 0) return;
+  close_fd(c.alive_w);
+  // Bounded wait: 5 s, then SIGKILL.
+  for (int i = 0; i < 500; ++i) {
+    int status = 0;
+    pid_t r = ::waitpid(c.server_pid, &status, WNOHANG);
+    if (r == c.server_pid || (r < 0 && errno != EINTR)) {
+      c.server_pid = 0;
+      break;
+    }
+    ::usleep(10000);
+  }
+  if (c.server_pid != 0) {
+    ::kill(c.server_pid, SIGKILL);
+    ::waitpid(c.server_pid, nullptr, 0);
+    c.server_pid = 0;
+  }
+  remove_socket_dir(c.dir, c.address);
+}
+
+// A forked child is not the starter and must not hold the starter's descriptors: the server
+// has to see EOF when the starter dies, and the connection belongs to the parent.
+void forget_after_fork() {
+  ClientState& c = client();
+  new (&c.mutex) std::mutex;
+  close_fd(c.connection);
+  close_fd(c.alive_w);
+  c.server_pid = 0;
+}
+
+void start_server(ClientState& c) {
+  char templ[] = "/tmp/mp-forkserver-XXXXXX";
+  if (::mkdtemp(templ) == nullptr) throw_os_error(errno);  // mode 0700
+  std::string dir = templ;
+  std::string address = dir + "/forkserver";
+  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0) throw_os_error(errno);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::strncpy(un.sun_path, address.c_str(), sizeof un.sun_path - 1);
+  int alive[2] = {-1, -1};
+  int setup[2] = {-1, -1};
+  auto fail = [&](int error) {
+    ::close(listener);
+    if (alive[0] >= 0) ::close(alive[0]), ::close(alive[1]);
+    if (setup[0] >= 0) ::close(setup[0]), ::close(setup[1]);
+    remove_socket_dir(dir, address);
+    throw_os_error(error);
+  };
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&un), sizeof un) != 0) fail(errno);
+  if (::listen(listener, 128) != 0) fail(errno);
+  if (::pipe2(alive, O_CLOEXEC) != 0) fail(errno);
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, setup) != 0) fail(errno);
+
+  std::string marker(kForkserverMarker);
+  std::string argv0 = program_name();
+  std::string a1 = std::to_string(listener), a2 = std::to_string(alive[0]), a3 = std::to_string(setup[1]);
+  char* argv[] = {argv0.data(), marker.data(), a1.data(), a2.data(), a3.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, listener, listener);
+  posix_spawn_file_actions_adddup2(&actions, alive[0], alive[0]);
+  posix_spawn_file_actions_adddup2(&actions, setup[1], setup[1]);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = 0;
+  int error = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (error != 0) fail(error);
+  ::close(listener);
+  ::close(alive[0]);
+  ::close(setup[1]);
+  try {
+    write_frame(setup[0], dumps(c.authkey, dir));
+  } catch (...) {
+    ::close(setup[0]);
+    ::close(alive[1]);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    remove_socket_dir(dir, address);
+    throw;
+  }
+  ::close(setup[0]);
+  c.dir = dir;
+  c.address = address;
+  c.alive_w = alive[1];
+  c.server_pid = pid;
+  register_finalizer(-100, stop_server);  // after the exit sequence has joined every child
+}
+
+int connect_and_authenticate(const ClientState& c) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw_os_error(errno);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::strncpy(un.sun_path, c.address.c_str(), sizeof un.sun_path - 1);
+  int r;
+  do {
+    r = ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un);
+  } while (r != 0 && errno == EINTR);
+  if (r != 0) {
+    int error = errno;
+    ::close(fd);
+    throw_os_error(error);
+  }
+  try {
+    answer_challenge(fd, c.authkey);
+    deliver_challenge(fd, c.authkey);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  return fd;
+}
+
+// Returns this process's connection to a running server, starting the server if needed.
+int ensure_connection(ClientState& c) {
+  if (!c.hooks_registered) {
+    register_after_fork(forget_after_fork);
+    c.hooks_registered = true;
+  }
+  const int self = static_cast<int>(::getpid());
+  if (c.connection >= 0 && c.connection_pid == self) return c.connection;
+  close_fd(c.connection);
+  if (c.dir.empty()) {
+    c.authkey = current_process().authkey();
+    start_server(c);
+  }
+  c.connection = connect_and_authenticate(c);
+  c.connection_pid = self;
+  return c.connection;
+}
+
+// A child forked by the server: its exit code arrives on the status socket.
+class ForkserverPopen final : public Popen {
+ public:
+  ForkserverPopen(int pid, std::string name, bool daemon, int status_fd)
+      : Popen(pid, std::move(name), daemon), status_fd_(status_fd) {}
+  ~ForkserverPopen() override { close(); }
+  int sentinel() const noexcept override { return status_fd_; }
+  void close() noexcept override { close_fd(status_fd_); }
+
+ protected:
+  std::optional<int> collect() override {
+    std::int32_t code = 0;
+    try {
+      if (status_fd_ >= 0 && read_exact(status_fd_, &code, sizeof code)) return code;
+    } catch (...) {
+    }
+    return 255;  // the server went away before reporting: the code is lost
+  }
+
+ private:
+  int status_fd_;
+};
+
+}  // namespace
+
+std::shared_ptr<Popen> start_forkserver(Process& process) {
+  std::vector<int> fds;
+  Preparation prep = prepare(process, "forkserver", fds);
+  std::string bytes = dumps(prep);
+  int status[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) != 0) throw_os_error(errno);
+  fds.insert(fds.begin(), status[1]);
+  ClientState& c = client();
+  {
+    std::lock_guard lock(c.mutex);
+    try {
+      int connection = ensure_connection(c);
+      send_frame_with_fds(connection, bytes, fds);
+    } catch (...) {
+      close_fd(c.connection);  // a half-sent request poisons the stream
+      ::close(status[0]);
+      ::close(status[1]);
+      throw;
+    }
+  }
+  ::close(status[1]);
+  std::int32_t pid = 0;
+  bool got = false;
+  try {
+    got = wait_readable(status[0], kServerReplyTimeout) && read_exact(status[0], &pid, sizeof pid);
+  } catch (...) {
+  }
+  if (!got || pid <= 0) {
+    ::close(status[0]);
+    throw RuntimeError("forkserver did not start the process");
+  }
+  return std::make_shared<ForkserverPopen>(pid, process.name(), process.daemon(), status[0]);
+}
 
 }  // namespace mp::detail

@@ -1,0 +1,185 @@
+// The forkserver process (CPython's forkserver.main): single-threaded; accepts authenticated
+// clients, forks one child per request, reaps its children and reports their exit codes; exits
+// when the starter's alive pipe reaches EOF. The wire is described in forkserver_protocol.hpp.
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "forkserver_protocol.hpp"
+#include "mp/serialize.hpp"
+#include "process_internal.hpp"
+
+namespace mp::detail {
+namespace {
+
+// A client that stalls mid-handshake or mid-request is dropped after this long (seconds).
+constexpr int kClientIoTimeout = 10;
+
+struct Server {
+  int listener = -1;
+  int alive = -1;
+  int signals = -1;
+  std::string authkey;
+  std::string dir;
+  std::vector<int> clients;
+  std::map<pid_t, int> status_fds;  // running children -> their status socket
+  sigset_t original_mask{};
+};
+
+void set_io_timeout(int fd, int seconds) {
+  timeval tv{seconds, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+void accept_client(Server& s) {
+  int fd = ::accept4(s.listener, nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd < 0) return;
+  set_io_timeout(fd, kClientIoTimeout);
+  try {
+    deliver_challenge(fd, s.authkey);
+    answer_challenge(fd, s.authkey);
+  } catch (...) {
+    ::close(fd);
+    return;
+  }
+  s.clients.push_back(fd);
+}
+
+void reap_children(Server& s) {
+  signalfd_siginfo info;
+  while (::read(s.signals, &info, sizeof info) > 0) {
+  }
+  for (;;) {
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) return;
+    auto it = s.status_fds.find(pid);
+    if (it == s.status_fds.end()) continue;
+    std::int32_t code = exitcode_from_status(status);
+    try {
+      write_all(it->second, &code, sizeof code);
+    } catch (...) {
+      // The client is gone; nobody waits for this code.
+    }
+    ::close(it->second);
+    s.status_fds.erase(it);
+  }
+}
+
+[[noreturn]] void become_served_child(Server& s, int status_fd, Preparation& prep, std::vector<int> fds) {
+  ::close(s.listener);
+  ::close(s.alive);
+  ::close(s.signals);
+  for (int fd : s.clients) ::close(fd);
+  for (auto& [pid, fd] : s.status_fds) ::close(fd);
+  ::close(status_fd);
+  ::signal(SIGINT, SIG_DFL);
+  ::sigprocmask(SIG_SETMASK, &s.original_mask, nullptr);
+  run_prepared_child(prep, std::move(fds), /*after_fork=*/true);
+}
+
+void serve_request(Server& s, const std::string& bytes, std::vector<int>& fds) {
+  if (fds.empty()) return;
+  const int status_fd = fds.front();
+  std::vector<int> exported(fds.begin() + 1, fds.end());
+  Preparation prep;
+  try {
+    prep = loads<Preparation>(bytes);
+  } catch (...) {
+    for (int fd : fds) ::close(fd);
+    return;
+  }
+  pid_t pid = ::fork();
+  if (pid == 0) become_served_child(s, status_fd, prep, std::move(exported));
+  for (int fd : exported) ::close(fd);
+  if (pid < 0) {
+    ::close(status_fd);  // the client sees EOF instead of a pid
+    return;
+  }
+  std::int32_t reported = pid;
+  try {
+    write_all(status_fd, &reported, sizeof reported);
+  } catch (...) {
+  }
+  s.status_fds[pid] = status_fd;
+}
+
+void serve_client(Server& s, std::size_t index) {
+  int fd = s.clients[index];
+  std::string bytes;
+  std::vector<int> fds;
+  bool open = false;
+  try {
+    open = recv_frame_with_fds(fd, bytes, fds);
+  } catch (...) {
+    for (int f : fds) ::close(f);
+    fds.clear();
+  }
+  if (!open) {
+    ::close(fd);
+    s.clients.erase(s.clients.begin() + static_cast<std::ptrdiff_t>(index));
+    return;
+  }
+  serve_request(s, bytes, fds);
+}
+
+}  // namespace
+
+void forkserver_main(int argc, char** argv) {
+  if (argc < 5) ::_exit(2);
+  Server s;
+  s.listener = std::atoi(argv[2]);
+  s.alive = std::atoi(argv[3]);
+  const int setup = std::atoi(argv[4]);
+  for (int fd : {s.listener, s.alive, setup}) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  try {
+    std::istringstream in(read_frame(setup), std::ios::binary);
+    cereal::BinaryInputArchive archive(in);
+    archive(s.authkey, s.dir);
+  } catch (...) {
+    ::_exit(1);
+  }
+  ::close(setup);
+  const std::string address = s.dir + "/forkserver";
+
+  ::signal(SIGINT, SIG_IGN);  // a terminal's Ctrl-C is for the client, as in CPython
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &chld, &s.original_mask);
+  s.signals = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  for (;;) {
+    std::vector<pollfd> pfds = {{s.alive, POLLIN, 0}, {s.listener, POLLIN, 0}, {s.signals, POLLIN, 0}};
+    for (int fd : s.clients) pfds.push_back({fd, POLLIN, 0});
+    int n = ::poll(pfds.data(), pfds.size(), -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (pfds[0].revents != 0) break;  // the starter is gone
+    if (pfds[2].revents != 0) reap_children(s);
+    if (pfds[1].revents & POLLIN) accept_client(s);
+    for (std::size_t i = pfds.size(); i-- > 3;) {
+      if (pfds[i].revents != 0) serve_client(s, i - 3);
+    }
+  }
+  ::unlink(address.c_str());
+  ::rmdir(s.dir.c_str());
+  ::_exit(0);
+}
+
+}  // namespace mp::detail
