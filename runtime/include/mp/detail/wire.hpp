@@ -1,0 +1,112 @@
+#pragma once
+// Bytes on the wire of connections and queues. A message is a frame: a 4-byte big-endian signed
+// length, then the payload; a payload over 0x7fffffff bytes has the length -1 followed by an 8-byte
+// big-endian length (CPython's Connection._send_bytes). Objects are payloads written by the cereal
+// binary archive: the same bytes as mp::dumps(obj), without its stringstream copies.
+
+#include <cereal/archives/binary.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <istream>
+#include <ostream>
+#include <streambuf>
+#include <string>
+#include <string_view>
+
+#include "mp/serialize.hpp"
+
+namespace mp::detail {
+
+inline constexpr std::uint64_t kShortFrameLimit = 0x7fffffff;
+
+// Bytes of a frame header for a payload of n bytes: 4, or 12 for the extended form.
+constexpr std::size_t frame_header_size(std::uint64_t n) noexcept {
+  return n > kShortFrameLimit ? 12 : 4;
+}
+
+// Writes the header for a payload of n bytes at out (frame_header_size(n) bytes).
+inline void write_frame_header(char* out, std::uint64_t n) noexcept {
+  auto put_be = [](char* at, std::uint64_t value, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) {
+      at[i] = static_cast<char>(value & 0xff);
+      value >>= 8;
+    }
+  };
+  if (n > kShortFrameLimit) {
+    put_be(out, 0xffffffffu, 4);
+    put_be(out + 4, n, 8);
+  } else {
+    put_be(out, n, 4);
+  }
+}
+
+// A big-endian unsigned integer of `bytes` bytes at `in`.
+inline std::uint64_t read_be(const char* in, int bytes) noexcept {
+  std::uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(in[i]);
+  return value;
+}
+
+// A streambuf appending to a std::string.
+class StringAppendBuf : public std::streambuf {
+ public:
+  explicit StringAppendBuf(std::string& out) : out_(out) {}
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_.append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+  int_type overflow(int_type ch) override {
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) out_.push_back(traits_type::to_char_type(ch));
+    return ch;
+  }
+
+ private:
+  std::string& out_;
+};
+
+// A read-only streambuf over borrowed bytes.
+class ViewBuf : public std::streambuf {
+ public:
+  explicit ViewBuf(std::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());
+    setg(begin, begin, begin + bytes.size());
+  }
+};
+
+// Appends the payload of obj (mp::dumps(obj)) to out.
+template <class T>
+void append_payload(std::string& out, const T& obj) {
+  StringAppendBuf buf(out);
+  std::ostream stream(&buf);
+  cereal::BinaryOutputArchive archive(stream);
+  archive(obj);
+}
+
+// Appends a whole frame for obj to out.
+template <class T>
+void append_frame(std::string& out, const T& obj) {
+  const std::size_t header_at = out.size();
+  out.append(4, '\0');
+  append_payload(out, obj);
+  const std::uint64_t n = out.size() - header_at - 4;
+  if (n > kShortFrameLimit) {
+    out.insert(header_at + 4, 8, '\0');
+  }
+  write_frame_header(out.data() + header_at, n);
+}
+
+// The object a payload holds (mp::loads<T>(bytes) without copying the bytes first).
+template <class T>
+T load_payload(std::string_view bytes) {
+  ViewBuf buf(bytes);
+  std::istream stream(&buf);
+  cereal::BinaryInputArchive archive(stream);
+  T value{};
+  archive(value);
+  return value;
+}
+
+}  // namespace mp::detail

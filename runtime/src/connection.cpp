@@ -1,0 +1,271 @@
+// Connection and Pipe on POSIX descriptors: framing, reads and writes, poll.
+#include "mp/connection.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "mp/detail/connection_io.hpp"
+#include "mp/detail/os_error.hpp"
+
+namespace mp {
+
+namespace detail {
+
+void ignore_sigpipe_once() noexcept {
+  // CPython ignores SIGPIPE at startup, so a write to a pipe nobody reads raises BrokenPipeError
+  // instead of killing the process. Only a default disposition is changed.
+  static const bool done = [] {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+      signal(SIGPIPE, SIG_IGN);
+    }
+    return true;
+  }();
+  (void)done;
+}
+
+void write_all(int fd, const iovec* parts, int count, std::error_code& ec) noexcept {
+  ec.clear();
+  iovec local[4];
+  std::vector<iovec> many;
+  iovec* iov = local;
+  if (count > 4) {
+    many.assign(parts, parts + count);
+    iov = many.data();
+  } else {
+    std::memcpy(local, parts, sizeof(iovec) * static_cast<std::size_t>(count));
+  }
+  while (count > 0) {
+    ssize_t n = (count == 1) ? ::write(fd, iov[0].iov_base, iov[0].iov_len)
+                             : ::writev(fd, iov, count < IOV_MAX ? count : IOV_MAX);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ec = last_error();
+      return;
+    }
+    auto written = static_cast<std::size_t>(n);
+    while (count > 0 && written >= iov[0].iov_len) {
+      written -= iov[0].iov_len;
+      ++iov;
+      --count;
+    }
+    if (count > 0) {
+      iov[0].iov_base = static_cast<char*>(iov[0].iov_base) + written;
+      iov[0].iov_len -= written;
+    }
+    // Skip empty parts so a finished write never issues a zero-length write.
+    while (count > 0 && iov[0].iov_len == 0) {
+      ++iov;
+      --count;
+    }
+  }
+}
+
+std::size_t read_exact(int fd, char* out, std::size_t size, std::error_code& ec) noexcept {
+  ec.clear();
+  std::size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, out + got, size - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ec = last_error();
+      return got;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  return got;
+}
+
+void read_exact_or_throw(int fd, char* out, std::size_t size) {
+  std::error_code ec;
+  std::size_t got = read_exact(fd, out, size, ec);
+  throw_if(ec);
+  if (got == size) return;
+  if (got == 0 && size > 0) throw EOFError();
+  throw OSError("got end of file during message");
+}
+
+std::int64_t read_frame_length(int fd) {
+  char header[8];
+  read_exact_or_throw(fd, header, 4);
+  auto size = static_cast<std::int32_t>(static_cast<std::uint32_t>(read_be(header, 4)));
+  if (size == -1) {
+    read_exact_or_throw(fd, header, 8);
+    return static_cast<std::int64_t>(read_be(header, 8));
+  }
+  // CPython reads a negative length as an empty message.
+  return size < 0 ? 0 : size;
+}
+
+std::string python_bytes_repr(std::string_view bytes) {
+  const bool has_single = bytes.find('\'') != std::string_view::npos;
+  const bool has_double = bytes.find('"') != std::string_view::npos;
+  const char quote = (has_single && !has_double) ? '"' : '\'';
+  std::string out = "b";
+  out.push_back(quote);
+  static const char* hex = "0123456789abcdef";
+  for (char c : bytes) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == quote || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (u < 0x20 || u >= 0x7f) {
+      out += "\\x";
+      out.push_back(hex[u >> 4]);
+      out.push_back(hex[u & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back(quote);
+  return out;
+}
+
+}  // namespace detail
+
+struct Connection::State {
+  int fd = -1;
+  bool readable = true;
+  bool writable = true;
+  ~State() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+Connection::Connection(int fd, bool readable, bool writable) {
+  if (fd < 0) throw ValueError("invalid handle");
+  if (!readable && !writable) {
+    throw ValueError("at least one of `readable` and `writable` must be True");
+  }
+  detail::ignore_sigpipe_once();
+  state_ = std::make_shared<State>();
+  state_->fd = fd;
+  state_->readable = readable;
+  state_->writable = writable;
+}
+
+void Connection::check_open() const {
+  if (!state_ || state_->fd < 0) throw OSError("handle is closed");
+}
+
+void Connection::check_readable() const {
+  check_open();
+  if (!state_->readable) throw OSError("connection is write-only");
+}
+
+void Connection::check_writable() const {
+  check_open();
+  if (!state_->writable) throw OSError("connection is read-only");
+}
+
+bool Connection::closed() const noexcept { return !state_ || state_->fd < 0; }
+bool Connection::readable() const noexcept { return state_ ? state_->readable : true; }
+bool Connection::writable() const noexcept { return state_ ? state_->writable : true; }
+
+int Connection::fileno() const {
+  check_open();
+  return state_->fd;
+}
+
+void Connection::close() noexcept {
+  if (state_ && state_->fd >= 0) {
+    ::close(state_->fd);
+    state_->fd = -1;
+  }
+}
+
+void Connection::send_frame(std::string_view frame) {
+  check_writable();
+  iovec part{const_cast<char*>(frame.data()), frame.size()};
+  std::error_code ec;
+  detail::write_all(state_->fd, &part, 1, ec);
+  detail::throw_if(ec);
+}
+
+void Connection::send_bytes(std::string_view data, std::size_t offset,
+                            std::optional<std::size_t> size) {
+  check_writable();
+  if (data.size() < offset) throw ValueError("buffer length < offset");
+  std::size_t n = size.value_or(data.size() - offset);
+  if (size && offset + *size > data.size()) throw ValueError("buffer length < offset + size");
+  const char* payload = data.data() + offset;
+  char header[12];
+  detail::write_frame_header(header, n);
+  std::error_code ec;
+  if (n <= 16384) {
+    // One write, so a small message never reaches the peer as two segments.
+    char frame[4 + 16384];
+    std::memcpy(frame, header, 4);
+    std::memcpy(frame + 4, payload, n);
+    iovec part{frame, 4 + n};
+    detail::write_all(state_->fd, &part, 1, ec);
+  } else {
+    iovec parts[2] = {{header, detail::frame_header_size(n)}, {const_cast<char*>(payload), n}};
+    detail::write_all(state_->fd, parts, 2, ec);
+  }
+  detail::throw_if(ec);
+}
+
+std::string Connection::recv_bytes(std::optional<std::size_t> maxlength) {
+  check_readable();
+  const std::int64_t size = detail::read_frame_length(state_->fd);
+  if (maxlength && static_cast<std::uint64_t>(size) > *maxlength) {
+    // CPython's _bad_message_length: the stream position is lost, so stop reading from it.
+    if (state_->writable) {
+      state_->readable = false;
+    } else {
+      close();
+    }
+    throw OSError("bad message length");
+  }
+  std::string payload(static_cast<std::size_t>(size), '\0');
+  detail::read_exact_or_throw(state_->fd, payload.data(), payload.size());
+  return payload;
+}
+
+std::size_t Connection::recv_bytes_into(std::span<std::byte> buffer, std::size_t offset) {
+  check_readable();
+  if (offset > buffer.size()) throw ValueError("offset too large");
+  const auto size = static_cast<std::size_t>(detail::read_frame_length(state_->fd));
+  if (buffer.size() - offset >= size) {
+    detail::read_exact_or_throw(state_->fd, reinterpret_cast<char*>(buffer.data()) + offset, size);
+    return size;
+  }
+  std::string payload(size, '\0');
+  detail::read_exact_or_throw(state_->fd, payload.data(), size);
+  throw BufferTooShort(detail::python_bytes_repr(payload));
+}
+
+bool Connection::poll(std::optional<std::chrono::duration<double>> timeout) {
+  check_readable();
+  const int fd = state_->fd;
+  return !detail::wait_ready(std::span<const int>(&fd, 1), timeout).empty();
+}
+
+std::pair<Connection, Connection> Pipe(bool duplex) {
+  int fds[2];
+  if (duplex) {
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+      detail::throw_if(detail::last_error());
+    }
+    return {Connection(fds[0]), Connection(fds[1])};
+  }
+  if (::pipe2(fds, O_CLOEXEC) != 0) detail::throw_if(detail::last_error());
+  return {Connection(fds[0], true, false), Connection(fds[1], false, true)};
+}
+
+}  // namespace mp
