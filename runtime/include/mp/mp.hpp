@@ -8,3 +8,5 @@
 #include "mp/context.hpp"
 #include "mp/synchronize.hpp"
 #include "mp/shared.hpp"
+#include "mp/connection.hpp"
+#include "mp/queue.hpp"

@@ -1,0 +1,193 @@
+#pragma once
+// The untyped machinery of mp::Queue, JoinableQueue and SimpleQueue (mp/queue.hpp): a one-way
+// pipe, the cross-process locks, the feeder thread, and a read buffer shared by every consumer.
+//
+// Shape and lifecycle are CPython's multiprocessing/queues.py:
+// - put() appends to a per-process buffer and returns; a feeder thread, started by the first put,
+//   serializes the buffered items and writes them to the pipe under the write lock. Several items
+//   pending at once go out in one write.
+// - starting the feeder registers two exit finalizers: close (priority 10: the feeder writes what
+//   is buffered, closes this process's pipe ends and stops) and join (priority -5: wait for the
+//   feeder), unless cancel_join_thread() was called. So a process that put an item the pipe cannot
+//   hold does not finish exiting until someone reads it.
+// - a fork child starts with an empty buffer, no feeder, not closed (register_after_fork).
+//
+// The read side differs from CPython in one way that is not observable: a consumer holding the
+// read lock reads as many bytes as the pipe has into a buffer in shared memory (so one read(2)
+// serves many small messages), and every consumer takes messages from that buffer first. Bytes
+// read by one process are therefore never lost to the others.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mp/connection.hpp"
+#include "mp/detail/lifecycle.hpp"
+#include "mp/detail/shared_memory.hpp"
+#include "mp/synchronize.hpp"
+
+namespace mp::detail {
+
+// Items put but not yet written by the feeder, of one item type. pending is guarded by the
+// feeder's mutex; the batch belongs to the feeder thread.
+class FeederBuffer {
+ public:
+  virtual ~FeederBuffer() = default;
+  virtual bool empty() const noexcept = 0;
+  virtual void clear() noexcept = 0;
+  // Moves every pending item into the batch (the feeder's mutex is held).
+  virtual void take_batch() = 0;
+  // Appends one frame per batched item to out and empties the batch; returns how many were
+  // written. An item that cannot be serialized is dropped after on_error(the exception).
+  virtual std::size_t write_batch(std::string& out,
+                                  const std::function<void(const std::exception&)>& on_error) = 0;
+  // An empty buffer of the same item type.
+  virtual std::unique_ptr<FeederBuffer> make_empty() const = 0;
+};
+
+enum class QueueKind { queue, joinable, simple };
+
+// The pipe-plus-locks every queue kind has, and the shared read buffer.
+struct QueueChannel {
+  Connection reader;
+  Connection writer;
+  Lock rlock{SemLock{}};  // empty handles until create() or load()
+  Lock wlock{SemLock{}};
+  SharedMemory read_buffer;
+
+  static QueueChannel create();
+
+  // One message's payload (the read lock must be held). EOFError / OSError as Connection.
+  std::string recv_locked();
+  // Whether a message is buffered or the pipe is readable, waiting up to timeout.
+  bool poll(std::optional<std::chrono::duration<double>> timeout);
+
+  template <class Archive>
+  void save(Archive& archive) const {
+    archive(reader, writer, rlock, wlock, read_buffer);
+  }
+  template <class Archive>
+  void load(Archive& archive) {
+    archive(reader, writer, rlock, wlock, read_buffer);
+  }
+};
+
+struct Feeder;
+
+// Bytes of the shared segment holding a queue's read buffer (header included).
+inline constexpr std::size_t kReadBufferSegment = 64 * 1024;
+
+// One Queue or JoinableQueue object in this process (shared by its handles).
+class QueueCore {
+ public:
+  // A new queue: pipe, locks, semaphore of maxsize (<= 0: kSemValueMax).
+  QueueCore(QueueKind kind, int maxsize, std::unique_ptr<FeederBuffer> buffer);
+  // A queue rebuilt in a spawn/forkserver child from what save() wrote.
+  QueueCore(QueueKind kind, std::unique_ptr<FeederBuffer> buffer, int maxsize, QueueChannel channel,
+            BoundedSemaphore sem, std::optional<Semaphore> unfinished,
+            std::optional<Condition> cond);
+  ~QueueCore();
+  QueueCore(const QueueCore&) = delete;
+  QueueCore& operator=(const QueueCore&) = delete;
+
+  // put(): ValueError if closed, Full when no slot frees up in time, then push_item(buffer) with
+  // the feeder's mutex held.
+  void put(bool block, std::optional<std::chrono::duration<double>> timeout,
+           const std::function<void(FeederBuffer&)>& push_item);
+  // get() up to deserialization: the payload of the next message, or Empty.
+  std::string get_payload(bool block, std::optional<std::chrono::duration<double>> timeout);
+
+  int qsize() const noexcept;
+  bool empty();
+  bool full() const noexcept;
+  void close();
+  void join_thread();
+  void cancel_join_thread();
+  void task_done();
+  void join();
+
+  // "<multiprocessing.queues.Queue object at 0x...>"
+  std::string repr() const;
+  std::string_view type_name() const noexcept;
+
+  template <class Archive>
+  void save(Archive& archive) const {
+    assert_spawning(type_name());
+    archive(maxsize_, channel_, sem_);
+    if (kind_ == QueueKind::joinable) archive(*cond_, *unfinished_);
+  }
+  // Reads what save() wrote, for the QueueCore constructor above.
+  template <class Archive>
+  static std::shared_ptr<QueueCore> load(Archive& archive, QueueKind kind,
+                                         std::unique_ptr<FeederBuffer> buffer) {
+    int maxsize = 0;
+    QueueChannel channel;
+    BoundedSemaphore sem(1);
+    archive(maxsize, channel, sem);
+    std::optional<Semaphore> unfinished;
+    std::optional<Condition> cond;
+    if (kind == QueueKind::joinable) {
+      cond.emplace();
+      unfinished.emplace(0);
+      archive(*cond, *unfinished);
+    }
+    return std::make_shared<QueueCore>(kind, std::move(buffer), maxsize, std::move(channel),
+                                       std::move(sem), std::move(unfinished), std::move(cond));
+  }
+
+ private:
+  void start_feeder_once();
+  void reset_after_fork();
+  void register_fork_reset();
+
+  QueueKind kind_;
+  int maxsize_;
+  QueueChannel channel_;
+  BoundedSemaphore sem_;
+  std::optional<Semaphore> unfinished_;
+  std::optional<Condition> cond_;
+
+  std::shared_ptr<Feeder> feeder_;
+  std::atomic<bool> feeder_started_{false};
+  std::atomic<bool> closed_{false};
+  std::mutex state_mutex_;  // guards the finalizer ids and join_cancelled_
+  bool join_cancelled_ = false;
+  std::optional<FinalizerId> join_finalizer_;
+  std::optional<FinalizerId> close_finalizer_;
+  std::shared_ptr<void> alive_token_ = std::make_shared<char>();  // see register_fork_reset()
+};
+
+// One SimpleQueue object in this process: a locked pipe, no feeder.
+class SimpleQueueCore {
+ public:
+  SimpleQueueCore();
+  explicit SimpleQueueCore(QueueChannel channel) : channel_(std::move(channel)) {}
+
+  void put_frame(std::string_view frame);
+  std::string get_payload();
+  bool empty() { return !channel_.poll(std::chrono::duration<double>(0)); }
+  void close() noexcept;
+
+  template <class Archive>
+  void save(Archive& archive) const {
+    assert_spawning("SimpleQueue");
+    archive(channel_);
+  }
+  template <class Archive>
+  static std::shared_ptr<SimpleQueueCore> load(Archive& archive) {
+    QueueChannel channel;
+    archive(channel);
+    return std::make_shared<SimpleQueueCore>(std::move(channel));
+  }
+
+ private:
+  QueueChannel channel_;
+};
+
+}  // namespace mp::detail

@@ -1,0 +1,328 @@
+// QueueCore: put/get, the feeder thread and its exit finalizers (CPython's Queue._start_thread).
+#include "mp/detail/queue_core.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "mp/detail/os_error.hpp"
+
+namespace mp::detail {
+
+// The feeder of one queue in one process. Shared by the queue, the feeder thread and the exit
+// finalizers, so it outlives a queue dropped while its feeder still writes (as CPython's thread
+// outlives its garbage-collected Queue). After fork the child gets a new one.
+struct Feeder {
+  std::mutex mutex;
+  std::condition_variable not_empty;
+  std::unique_ptr<FeederBuffer> buffer;
+  bool sentinel = false;  // close(): flush, close this process's pipe ends, stop
+
+  std::mutex done_mutex;
+  std::condition_variable done;
+  bool finished = false;
+
+  explicit Feeder(std::unique_ptr<FeederBuffer> items) : buffer(std::move(items)) {}
+
+  void send_sentinel() {
+    {
+      std::lock_guard lock(mutex);
+      sentinel = true;
+    }
+    not_empty.notify_one();
+  }
+
+  void join() {
+    std::unique_lock lock(done_mutex);
+    done.wait(lock, [this] { return finished; });
+  }
+
+  void mark_finished() {
+    {
+      std::lock_guard lock(done_mutex);
+      finished = true;
+    }
+    done.notify_all();
+  }
+};
+
+namespace {
+
+std::string_view kind_name(QueueKind kind) {
+  switch (kind) {
+    case QueueKind::joinable:
+      return "JoinableQueue";
+    case QueueKind::simple:
+      return "SimpleQueue";
+    default:
+      return "Queue";
+  }
+}
+
+void print_feeder_error(const std::exception& error) {
+  const auto* mp_error = dynamic_cast<const Error*>(&error);
+  std::string text = mp_error ? mp_error->str() : std::string("Exception: ") + error.what();
+  std::string message = "Traceback (most recent call last):\n  File \"<mp queue feeder thread>\"\n" +
+                        text + "\n";
+  (void)!::write(STDERR_FILENO, message.data(), message.size());
+}
+
+// The feeder thread (CPython's Queue._feed): waits for items, serializes every pending item into
+// one buffer of frames, writes it under the write lock; on the sentinel, flushes, closes this
+// process's pipe ends and stops. A write error drops the batch, gives its slots back and is
+// printed, as CPython's _on_queue_feeder_error.
+void feed(std::shared_ptr<Feeder> feeder, Connection reader, Connection writer, Lock wlock,
+          BoundedSemaphore sem) {
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals go to the threads the program owns
+  std::string frames;
+  auto on_error = [&sem](const std::exception& error) {
+    sem.release();
+    print_feeder_error(error);
+  };
+  for (;;) {
+    bool stop;
+    {
+      std::unique_lock lock(feeder->mutex);
+      feeder->not_empty.wait(lock, [&] { return !feeder->buffer->empty() || feeder->sentinel; });
+      feeder->buffer->take_batch();
+      stop = feeder->sentinel;
+    }
+    frames.clear();
+    std::size_t count = feeder->buffer->write_batch(frames, on_error);
+    if (count > 0) {
+      try {
+        std::lock_guard lock(wlock);
+        writer.send_frame(frames);
+      } catch (const std::exception& error) {
+        for (std::size_t i = 1; i < count; ++i) sem.release();
+        on_error(error);
+      }
+    }
+    if (frames.capacity() > (std::size_t{1} << 20)) std::string().swap(frames);
+    if (stop) {
+      reader.close();
+      writer.close();
+      break;
+    }
+  }
+  feeder->mark_finished();
+}
+
+}  // namespace
+
+QueueChannel QueueChannel::create() {
+  QueueChannel channel;
+  auto [reader, writer] = Pipe(false);
+  channel.reader = std::move(reader);
+  channel.writer = std::move(writer);
+  channel.rlock = Lock();
+  channel.wlock = Lock();
+  channel.read_buffer = SharedMemory::create(kReadBufferSegment, "mp-queue");
+  return channel;
+}
+
+QueueCore::QueueCore(QueueKind kind, int maxsize, std::unique_ptr<FeederBuffer> buffer)
+    : kind_(kind),
+      maxsize_(maxsize <= 0 ? static_cast<int>(kSemValueMax) : maxsize),
+      channel_(QueueChannel::create()),
+      sem_(maxsize_),
+      feeder_(std::make_shared<Feeder>(std::move(buffer))) {
+  if (kind_ == QueueKind::joinable) {
+    unfinished_.emplace(0);
+    cond_.emplace();
+  }
+  register_fork_reset();
+}
+
+QueueCore::QueueCore(QueueKind kind, std::unique_ptr<FeederBuffer> buffer, int maxsize,
+                     QueueChannel channel, BoundedSemaphore sem,
+                     std::optional<Semaphore> unfinished, std::optional<Condition> cond)
+    : kind_(kind),
+      maxsize_(maxsize),
+      channel_(std::move(channel)),
+      sem_(std::move(sem)),
+      unfinished_(std::move(unfinished)),
+      cond_(std::move(cond)),
+      feeder_(std::make_shared<Feeder>(std::move(buffer))) {
+  register_fork_reset();
+}
+
+QueueCore::~QueueCore() {
+  // As CPython's Finalize(self, _finalize_close) on garbage collection: the feeder flushes and
+  // stops; its join finalizer still holds the process's exit until it has.
+  std::optional<FinalizerId> close_id;
+  {
+    std::lock_guard lock(state_mutex_);
+    close_id.swap(close_finalizer_);
+  }
+  if (close_id) run_finalizer(*close_id);
+}
+
+void QueueCore::register_fork_reset() {
+  // The hook holds a weak reference to a token the queue owns, so a queue destroyed before a fork
+  // is left alone (CPython's weak registry). Hooks are never unregistered (a few bytes each).
+  register_after_fork([this, alive = std::weak_ptr<void>(alive_token_)] {
+    if (!alive.expired()) reset_after_fork();
+  });
+}
+
+void QueueCore::reset_after_fork() {
+  // The parent's feeder thread does not exist here; its mutex may have been held at the fork.
+  // Leak the old state rather than destroy a mutex another (vanished) thread held.
+  new std::shared_ptr<Feeder>(feeder_);
+  feeder_ = std::make_shared<Feeder>(feeder_->buffer->make_empty());
+  feeder_started_.store(false);
+  closed_.store(false);
+  new (&state_mutex_) std::mutex();
+  join_cancelled_ = false;
+  join_finalizer_.reset();
+  close_finalizer_.reset();
+}
+
+std::string QueueCore::repr() const {
+  char address[32];
+  std::snprintf(address, sizeof address, "%p", static_cast<const void*>(this));
+  return "<multiprocessing.queues." + std::string(type_name()) + " object at " + address + ">";
+}
+
+std::string_view QueueCore::type_name() const noexcept { return kind_name(kind_); }
+
+void QueueCore::start_feeder_once() {
+  if (feeder_started_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(state_mutex_);
+  if (feeder_started_.load(std::memory_order_relaxed)) return;
+  {
+    std::lock_guard feeder_lock(feeder_->mutex);
+    feeder_->buffer->clear();
+  }
+  std::thread(feed, feeder_, channel_.reader, channel_.writer, channel_.wlock, sem_).detach();
+  std::shared_ptr<Feeder> feeder = feeder_;
+  if (!join_cancelled_) {
+    join_finalizer_ = register_finalizer(-5, [feeder] { feeder->join(); });
+  }
+  close_finalizer_ = register_finalizer(10, [feeder] { feeder->send_sentinel(); });
+  feeder_started_.store(true, std::memory_order_release);
+}
+
+void QueueCore::put(bool block, std::optional<std::chrono::duration<double>> timeout,
+                    const std::function<void(FeederBuffer&)>& push_item) {
+  if (closed_.load(std::memory_order_relaxed)) throw ValueError("Queue " + repr() + " is closed");
+  if (!sem_.acquire(block, timeout)) throw Full();
+  start_feeder_once();
+  std::optional<std::unique_lock<Condition>> cond_lock;
+  if (cond_) cond_lock.emplace(*cond_);
+  {
+    std::lock_guard lock(feeder_->mutex);
+    push_item(*feeder_->buffer);
+    if (unfinished_) unfinished_->release();
+  }
+  feeder_->not_empty.notify_one();
+}
+
+std::string QueueCore::get_payload(bool block,
+                                   std::optional<std::chrono::duration<double>> timeout) {
+  if (closed_.load(std::memory_order_relaxed)) throw ValueError("Queue " + repr() + " is closed");
+  std::string payload;
+  if (block && !timeout) {
+    {
+      std::lock_guard lock(channel_.rlock);
+      payload = channel_.recv_locked();
+    }
+    sem_.release();
+    return payload;
+  }
+  const Deadline deadline = deadline_after(timeout);
+  if (!channel_.rlock.acquire(block, timeout)) throw Empty();
+  try {
+    std::optional<std::chrono::duration<double>> remaining = std::chrono::duration<double>(0);
+    if (block && deadline) {
+      timespec now{};
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      remaining = std::chrono::duration<double>(
+          static_cast<double>(deadline->tv_sec - now.tv_sec) +
+          static_cast<double>(deadline->tv_nsec - now.tv_nsec) * 1e-9);
+    }
+    if (!channel_.poll(remaining)) throw Empty();
+    payload = channel_.recv_locked();
+    sem_.release();
+  } catch (...) {
+    channel_.rlock.release();
+    throw;
+  }
+  channel_.rlock.release();
+  return payload;
+}
+
+int QueueCore::qsize() const noexcept { return maxsize_ - static_cast<int>(sem_.value()); }
+
+bool QueueCore::empty() { return !channel_.poll(std::chrono::duration<double>(0)); }
+
+bool QueueCore::full() const noexcept { return sem_.value() == 0; }
+
+void QueueCore::close() {
+  closed_.store(true);
+  std::optional<FinalizerId> close_id;
+  {
+    std::lock_guard lock(state_mutex_);
+    close_id.swap(close_finalizer_);
+  }
+  if (close_id) run_finalizer(*close_id);
+}
+
+void QueueCore::join_thread() {
+  if (!closed_.load()) throw AssertionError("Queue " + repr() + " not closed");
+  std::optional<FinalizerId> join_id;
+  {
+    std::lock_guard lock(state_mutex_);
+    join_id = join_finalizer_;
+  }
+  if (join_id) run_finalizer(*join_id);
+}
+
+void QueueCore::cancel_join_thread() {
+  std::optional<FinalizerId> join_id;
+  {
+    std::lock_guard lock(state_mutex_);
+    join_cancelled_ = true;
+    join_id.swap(join_finalizer_);
+  }
+  if (join_id) cancel_finalizer(*join_id);
+}
+
+void QueueCore::task_done() {
+  std::lock_guard lock(*cond_);
+  if (!unfinished_->acquire(false)) throw ValueError("task_done() called too many times");
+  if (unfinished_->get_value() == 0) cond_->notify_all();
+}
+
+void QueueCore::join() {
+  std::lock_guard lock(*cond_);
+  if (unfinished_->get_value() != 0) cond_->wait();
+}
+
+SimpleQueueCore::SimpleQueueCore() : channel_(QueueChannel::create()) {}
+
+void SimpleQueueCore::put_frame(std::string_view frame) {
+  std::lock_guard lock(channel_.wlock);
+  channel_.writer.send_frame(frame);
+}
+
+std::string SimpleQueueCore::get_payload() {
+  std::lock_guard lock(channel_.rlock);
+  return channel_.recv_locked();
+}
+
+void SimpleQueueCore::close() noexcept {
+  channel_.reader.close();
+  channel_.writer.close();
+}
+
+}  // namespace mp::detail
