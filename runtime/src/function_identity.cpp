@@ -51,6 +51,10 @@ std::string type_name_of(const std::type_info& type) {
   for (std::string::size_type at; (at = name.find("std::__cxx11::")) != std::string::npos;) {
     name.erase(at + 5, 9);
   }
+  static constexpr std::string_view anonymous = "(anonymous namespace)::";
+  for (std::string::size_type at; (at = name.find(anonymous)) != std::string::npos;) {
+    name.erase(at, anonymous.size());
+  }
   return name;
 }
 
