@@ -189,6 +189,8 @@ class RawArray {
  public:
   // `size` zero-initialized elements (CPython: RawArray('i', 10)).
   explicit RawArray(std::size_t size) : RawArray(allocate(size), size) {}
+  // An empty handle (no memory), only to load a RawArray into.
+  RawArray() = default;
   // A copy of `values` (CPython: RawArray('i', [1, 2, 3])).
   RawArray(std::initializer_list<T> values) : RawArray(std::span<const T>(values.begin(), values.size())) {}
   explicit RawArray(std::span<const T> values) : RawArray(values.size()) {
@@ -258,6 +260,8 @@ class Array {
   };
 
   explicit Array(std::size_t size) : Array(own_segment(size), size) {}
+  // An empty handle (no memory), only to load an Array into.
+  Array() = default;
   Array(std::initializer_list<T> values) : Array(std::span<const T>(values.begin(), values.size())) {}
   explicit Array(std::span<const T> values) : Array(values.size()) {
     std::copy(values.begin(), values.end(), raw_.data());

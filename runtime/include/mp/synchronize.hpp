@@ -365,6 +365,8 @@ class Barrier {
 
   explicit Barrier(int parties, Action action = nullptr,
                    detail::WaitTimeout timeout = std::nullopt);
+  // An empty handle, only to load a Barrier into (a Process argument in a spawn child).
+  Barrier() = default;
 
   // timeout: this call's; nullopt uses the barrier's default timeout.
   int wait(detail::WaitTimeout timeout = std::nullopt);
