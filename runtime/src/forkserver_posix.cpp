@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -95,8 +96,10 @@ void forget_after_fork() {
 }
 
 void start_server(ClientState& c) {
-  char templ[] = "/tmp/mp-forkserver-XXXXXX";
-  if (::mkdtemp(templ) == nullptr) throw_os_error(errno);  // mode 0700
+  // $TMPDIR as Python's tempfile.mkdtemp; mkdtemp creates the directory with mode 0700.
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mp-forkserver-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) throw_os_error(errno);
   std::string dir = templ;
   std::string address = dir + "/forkserver";
   int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -113,6 +116,7 @@ void start_server(ClientState& c) {
     remove_socket_dir(dir, address);
     throw_os_error(error);
   };
+  if (address.size() >= sizeof un.sun_path) fail(ENAMETOOLONG);
   if (::bind(listener, reinterpret_cast<sockaddr*>(&un), sizeof un) != 0) fail(errno);
   if (::listen(listener, 128) != 0) fail(errno);
   if (::pipe2(alive, O_CLOEXEC) != 0) fail(errno);
