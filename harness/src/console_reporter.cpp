@@ -99,8 +99,11 @@ void ConsoleReporter::report_context(const RunContext& context) {
   context_ = context;
   std::string roots;
   for (const auto& root : context.case_roots) roots += (roots.empty() ? "" : ", ") + root.string();
+  std::string python = context.python;
+  if (!context.python_executable.empty() && context.python_executable != context.python)
+    python += " = " + context.python_executable;
   out_ << fmt::format("parity {}: {} results from {}; python {} ({}), -j {}", context.command,
-                      context.total_results, roots, context.python,
+                      context.total_results, roots, python,
                       context.python_version.empty() ? "version unknown" : context.python_version,
                       context.jobs);
   if (context.repeat > 1) out_ << fmt::format(", --repeat {}", context.repeat);
@@ -168,16 +171,37 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
          << fmt::format("{:>10}  {:>10}  {:>7}\n", wall(row.python), wall(row.cpp), ratio);
   }
 
-  // Failures: reasons and diffs.
-  bool header = false;
+  // Failures: reasons and diffs. Start methods that failed the same way are listed once.
+  struct FailureGroup {
+    const CaseResult* first;
+    std::vector<StartMethod> methods;
+  };
+  std::vector<FailureGroup> groups;
   for (const auto& result : summary.results) {
-    if (is_success(result.code) && result.code != ResultCode::xfail) continue;
-    if (result.code == ResultCode::xfail && result.override_reason.empty()) continue;
-    if (!header) {
-      out_ << "\n" << (color ? "\033[1m" : "") << "Failures" << (color ? "\033[0m" : "") << "\n";
-      header = true;
+    bool listed = !is_success(result.code) ||
+                  (result.code == ResultCode::xfail && !result.override_reason.empty());
+    if (!listed) continue;
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const FailureGroup& group) {
+      const CaseResult& other = *group.first;
+      return other.case_id == result.case_id && other.impl == result.impl &&
+             other.code == result.code && other.reasons == result.reasons &&
+             other.diff == result.diff && other.override_reason == result.override_reason;
+    });
+    if (same != groups.end()) {
+      same->methods.push_back(result.start_method);
+    } else {
+      groups.push_back({&result, {result.start_method}});
     }
-    out_ << "\n" << paint(result.code, to_string(result.code)) << " " << result_label(result) << "\n";
+  }
+  if (!groups.empty())
+    out_ << "\n" << (color ? "\033[1m" : "") << "Failures" << (color ? "\033[0m" : "") << "\n";
+  for (const auto& group : groups) {
+    const CaseResult& result = *group.first;
+    std::string methods;
+    for (StartMethod method : group.methods) methods += (methods.empty() ? "" : ", ") + to_string(method);
+    out_ << "\n"
+         << paint(result.code, to_string(result.code))
+         << fmt::format(" {} [{}] {}\n", result.case_id, methods, to_string(result.impl));
     for (const auto& reason : result.reasons) out_ << "  " << reason << "\n";
     if (!result.override_reason.empty())
       out_ << "  documented divergence: " << result.override_reason << "\n";
@@ -200,7 +224,7 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   }
 
   // Distributions of cases with more than one run.
-  header = false;
+  bool header = false;
   for (const auto& result : summary.results) {
     if (result.runs.size() <= 1) continue;
     if (!header) {

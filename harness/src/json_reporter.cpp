@@ -9,7 +9,7 @@
 namespace parity {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 // Program output kept in the report, per stream and run: enough to debug, bounded for CI storage.
 constexpr std::size_t max_stream_bytes = 64 * 1024;
@@ -71,6 +71,7 @@ json result_json(const CaseResult& result) {
       {"success", is_success(result.code)},
       {"reasons", result.reasons},
       {"diff", result.diff},
+      {"expected_outcome", result.expected_outcome},
       {"override_reason", result.override_reason},
       {"median_wall_s", result.median_wall_s},
       {"ratio_to_python",
@@ -98,7 +99,10 @@ void JsonReporter::finalize(const RunSummary& summary) {
       {"repeat", context_.repeat},
       {"shard", {{"index", context_.shard_index}, {"count", context_.shard_count}}},
       {"timeout_multiplier", context_.timeout_multiplier},
-      {"python", {{"command", context_.python}, {"version", context_.python_version}}},
+      {"python",
+       {{"command", context_.python},
+        {"executable", context_.python_executable},
+        {"version", context_.python_version}}},
       {"case_roots", roots},
       {"success", summary.success()},
       {"counts", summary.counts()},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "reporter.hpp"
@@ -65,9 +66,11 @@ std::string details(const CaseResult& result) {
 
 std::string testcase_xml(const CaseResult& result) {
   std::string name = result.case_id.substr(result.case_id.find('/') + 1);
+  std::string classname = result.case_id;  // "queues/join" -> "queues.join": CI tools group on dots
+  std::replace(classname.begin(), classname.end(), '/', '.');
   std::string xml = fmt::format(
       "    <testcase classname=\"{}\" name=\"{} [{}] {}\" time=\"{:.3f}\"",
-      xml_escape(result.case_id), xml_escape(name), to_string(result.start_method),
+      xml_escape(classname), xml_escape(name), to_string(result.start_method),
       to_string(result.impl), total_wall(result));
   std::string first_reason = result.reasons.empty() ? to_string(result.code) : result.reasons.front();
   std::string message = to_string(result.code) + ": " + first_reason;

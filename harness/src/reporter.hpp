@@ -24,6 +24,7 @@ struct RunContext {
   std::string command = "run";         // "run", "record", "show"
   std::string python;                  // the interpreter as given (--python)
   std::string python_version;          // "3.11.7"; empty if it could not be asked
+  std::string python_executable;       // its sys.executable, which the cases run with
   std::vector<std::filesystem::path> case_roots;
   int jobs = 1;
   int repeat = 1;

@@ -57,16 +57,24 @@ std::vector<LoadedCase> select_cases(const CaseSelection& selection) {
   return selected;
 }
 
-std::string python_version(Launcher& launcher, const std::string& python) {
+PythonIdentity identify_python(Launcher& launcher, const std::string& python) {
   LaunchOptions options;
-  options.argv = {python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"};
+  options.argv = {python, "-c",
+                  "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable)"};
   options.timeout = std::chrono::seconds(30);
   options.collect_stacks = false;
   RunRecord record = launcher.run(options);
   if (!record.status || *record.status != ExitStatus::exited(0)) return {};
-  std::string version = record.stdout_text;
-  while (!version.empty() && (version.back() == '\n' || version.back() == '\r')) version.pop_back();
-  return version;
+  PythonIdentity identity;
+  std::size_t newline = record.stdout_text.find('\n');
+  identity.version = record.stdout_text.substr(0, newline);
+  if (newline != std::string::npos) {
+    identity.executable = record.stdout_text.substr(newline + 1);
+    while (!identity.executable.empty() &&
+           (identity.executable.back() == '\n' || identity.executable.back() == '\r'))
+      identity.executable.pop_back();
+  }
+  return identity;
 }
 
 namespace {
@@ -154,7 +162,12 @@ class Execution {
     RunContext context;
     context.command = command;
     context.python = options_.python;
-    context.python_version = python_version(launcher_, options_.python);
+    PythonIdentity python = identify_python(launcher_, options_.python);
+    context.python_version = python.version;
+    context.python_executable = python.executable;
+    // Cases run the real interpreter: a shim (pyenv's is a shell script) would add its own start-up
+    // time to every CPython timing.
+    python_executable_ = python.executable.empty() ? options_.python : python.executable;
     context.case_roots = options_.selection.case_roots.empty()
                              ? std::vector<fs::path>{default_case_root()}
                              : options_.selection.case_roots;
@@ -263,7 +276,7 @@ class Execution {
     const CaseSpec& spec = *unit.data.spec;
     LaunchOptions launch;
     if (impl == Impl::python) {
-      launch.argv = {options_.python, spec.python_program.string()};
+      launch.argv = {python_executable_, spec.python_program.string()};
       launch.python = true;
       // Lines printed before a hang or a crash must survive the kill, as they do in C++ cases
       // that flush; case programs print little, so the cost does not show in timings.
@@ -362,6 +375,7 @@ class Execution {
   Launcher launcher_;
   CaseBuilder builder_;
   std::string python_version_;
+  std::string python_executable_;
   std::vector<LoadedCase> cases_;
   std::vector<std::unique_ptr<Unit>> units_;
   std::vector<Task> shared_tasks_;

@@ -51,8 +51,12 @@ bool matches_filters(const std::string& case_id, const std::vector<std::string>&
 std::vector<LoadedCase> select_cases(const CaseSelection& selection);
 
 class Launcher;
-// "3.11.7" as reported by `<python> -c ...`; empty when the interpreter cannot be run.
-std::string python_version(Launcher& launcher, const std::string& python);
+// What `<python> -c ...` says about itself. Both empty when the interpreter cannot be run.
+struct PythonIdentity {
+  std::string version;     // "3.11.7"
+  std::string executable;  // sys.executable: the real interpreter behind a shim such as pyenv's
+};
+PythonIdentity identify_python(Launcher& launcher, const std::string& python);
 
 class Runner {
  public:
