@@ -1,5 +1,8 @@
 // Lock, RLock, Semaphore, BoundedSemaphore: the contended paths of detail::SemLock.
+#include <cerrno>
 #include <new>
+
+#include "mp/detail/os_error.hpp"
 
 #include "mp/synchronize.hpp"
 
@@ -98,7 +101,7 @@ RLock::RLock() : SemLock(detail::make_semlock(detail::SemKind::rlock, 1, 1, "mp-
 namespace {
 
 int checked_initial_value(int value) {
-  if (value < 0) throw OSError("[Errno 22] Invalid argument");
+  if (value < 0) throw detail::ErrnoError(EINVAL);  // what sem_open reports in CPython
   return value;
 }
 

@@ -4,21 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <string>
 
-#include "mp/errors.hpp"
+#include "mp/detail/os_error.hpp"
 
 namespace mp::detail {
 namespace {
-
-std::error_code last_error() noexcept { return {errno, std::system_category()}; }
-
-// Python's str(OSError): "[Errno 24] Too many open files".
-[[noreturn]] void throw_os_error(const std::error_code& ec) {
-  throw OSError("[Errno " + std::to_string(ec.value()) + "] " + std::strerror(ec.value()));
-}
 
 std::size_t round_to_pages(std::size_t size) {
   auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -54,7 +45,7 @@ SharedMemory SharedMemory::create(std::size_t size, std::string_view name,
 SharedMemory SharedMemory::create(std::size_t size, std::string_view name) {
   std::error_code ec;
   SharedMemory memory = create(size, name, ec);
-  if (ec) throw_os_error(ec);
+  throw_if(ec);
   return memory;
 }
 
@@ -91,7 +82,7 @@ SharedMemory SharedMemory::attach(int fd, std::error_code& ec) noexcept {
 SharedMemory SharedMemory::attach(int fd) {
   std::error_code ec;
   SharedMemory memory = attach(fd, ec);
-  if (ec) throw_os_error(ec);
+  throw_if(ec);
   return memory;
 }
 

@@ -24,8 +24,9 @@ inline const std::vector<std::string> kStartMethods = {"fork", "spawn", "forkser
 // fn(args...) in a child started with `method`.
 template <class F, class... Args>
 std::unique_ptr<mp::Process> start_child(const std::string& method, F fn, Args... args) {
-  auto process = std::make_unique<mp::Process>(mp::ProcessOptions{.start_method = method}, fn,
-                                               std::move(args)...);
+  mp::ProcessOptions options;
+  options.start_method = method;
+  auto process = std::make_unique<mp::Process>(std::move(options), fn, std::move(args)...);
   process->start();
   return process;
 }
