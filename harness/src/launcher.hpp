@@ -4,6 +4,20 @@
 // processes, faulthandler for Python ones), then SIGTERM, then SIGKILL of the whole tree. Captures
 // stdout, stderr, exit status, wall/user/sys time, peak RSS and anything left behind.
 // Thread-safe: the runner calls run() from several worker threads at once.
+//
+// How a run's processes are found (for stacks, leaks and killing): every run gets its own process
+// group (setpgid in the child) and the environment entry PARITY_RUN_<id>=1 (plus PARITY_RUN_ID=<id>
+// for the program's information), inherited by the whole tree. A process belongs to the run if it
+// is in the run's group or carries its entry; processes that setsid() keep the entry. Since the
+// harness is the subreaper, every surviving process of a run is a descendant of the harness, so
+// only the harness's own subtree is searched (/proc/PID/task/*/children), never all of /proc. A
+// process that both leaves the group and clears its environment before exec escapes detection.
+//
+// /dev/shm: see shm_sandbox.hpp (each run gets a private /dev/shm where privileges allow).
+// Python: the launcher writes a sitecustomize.py into its temp directory and prepends that
+// directory to PYTHONPATH (keeping any existing value); it registers faulthandler on SIGUSR2 for
+// all threads, writing to $PARITY_STACKS_DIR/<pid>.txt, re-armed in forked children, and chains to
+// any other sitecustomize on the path. Python started with -I or -E is not armed; gdb is used.
 
 #include "run_record.hpp"
 
@@ -19,6 +33,12 @@ class Launcher {
 
   // Never throws for a misbehaving program: a failure to start is RunRecord::launch_error.
   RunRecord run(const LaunchOptions& options);
+
+ private:
+  RunRecord run_once(const LaunchOptions& options);
+  std::filesystem::path temp_root_;        // owned: removed by the destructor
+  std::filesystem::path sitecustomize_dir_;  // put first on PYTHONPATH when arming Python
+  int owner_pid_ = 0;
 };
 
 }  // namespace parity

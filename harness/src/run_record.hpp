@@ -48,6 +48,12 @@ struct LaunchOptions {
   std::chrono::milliseconds timeout{10'000};
   bool python = false;          // arm faulthandler in every Python process of the tree
   bool collect_stacks = true;   // on timeout, dump stacks of every process before killing
+  // On timeout: SIGTERM to the tree, this long for it to exit, then SIGKILL.
+  std::chrono::milliseconds kill_grace{200};
+  // After the main process exited: how long what is left of its tree may take to exit by itself
+  // (Python's resource tracker and forkserver notice their parent's exit asynchronously) before
+  // it counts as leaked and is killed. Costs nothing when nothing is left.
+  std::chrono::milliseconds leak_grace{1'000};
 };
 
 // One process found in the program's tree (for stacks and leaks).

@@ -1,0 +1,50 @@
+#include "captured_output.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace parity {
+
+CapturedOutput::CapturedOutput(const char* name, std::error_code& ec) noexcept
+    : fd_(::memfd_create(name, MFD_CLOEXEC)) {
+  ec = fd_ < 0 ? std::error_code(errno, std::system_category()) : std::error_code();
+}
+
+CapturedOutput::CapturedOutput(const char* name) {
+  std::error_code ec;
+  fd_ = CapturedOutput(name, ec).release();
+  if (ec) throw std::system_error(ec, "memfd_create");
+}
+
+CapturedOutput::~CapturedOutput() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int CapturedOutput::release() noexcept {
+  int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+std::string CapturedOutput::read(std::size_t max_bytes) const {
+  std::string text;
+  if (fd_ < 0) return text;
+  char buffer[65536];
+  off_t offset = 0;
+  while (text.size() <= max_bytes) {
+    ssize_t n = ::pread(fd_, buffer, sizeof buffer, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    offset += n;
+  }
+  if (text.size() > max_bytes) {
+    text.resize(max_bytes);
+    text += "\n[parity: output truncated at " + std::to_string(max_bytes) + " bytes]\n";
+  }
+  return text;
+}
+
+}  // namespace parity

@@ -1,0 +1,460 @@
+// Launcher::run: one program run, from fork to the last reaped orphan.
+
+#include "launcher.hpp"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2/posix/default_launcher.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <boost/process/v2/stdio.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include "captured_output.hpp"
+#include "child_watch.hpp"
+#include "orphan_reaper.hpp"
+#include "process_tree.hpp"
+#include "shm_sandbox.hpp"
+#include "stack_dump.hpp"
+
+extern char** environ;
+
+namespace parity {
+namespace {
+
+namespace bp = boost::process::v2;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kill_bound{5};  // SIGKILL delivery and reaping, worst case
+
+// Registers faulthandler on SIGUSR2 (all threads) into $PARITY_STACKS_DIR/<pid>.txt, again in
+// every forked child (a fork inherits the parent's handler and file), then runs the next
+// sitecustomize on sys.path, if any, as if ours were not there.
+constexpr const char* sitecustomize_source = R"PY(# Written by the parity launcher.
+import faulthandler as _parity_faulthandler
+import os as _parity_os
+import signal as _parity_signal
+import sys as _parity_sys
+
+_parity_file = None
+
+
+def _parity_arm():
+    global _parity_file
+    directory = _parity_os.environ.get("PARITY_STACKS_DIR")
+    if not directory:
+        return
+    try:
+        stacks = open(_parity_os.path.join(directory, "%d.txt" % _parity_os.getpid()), "w")
+    except OSError:
+        return
+    _parity_faulthandler.register(_parity_signal.SIGUSR2, file=stacks, all_threads=True,
+                                  chain=False)
+    if _parity_file is not None:
+        _parity_file.close()
+    _parity_file = stacks
+
+
+_parity_arm()
+_parity_os.register_at_fork(after_in_child=_parity_arm)
+
+
+def _parity_chain():
+    here = _parity_os.path.dirname(_parity_os.path.abspath(__file__))
+    rest = [p for p in _parity_sys.path if _parity_os.path.abspath(p or ".") != here]
+    if not any(_parity_os.path.exists(_parity_os.path.join(p or ".", "sitecustomize.py"))
+               or _parity_os.path.isdir(_parity_os.path.join(p or ".", "sitecustomize"))
+               for p in rest):
+        return
+    import importlib.machinery
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is not None and spec.loader is not None:
+        spec.loader.exec_module(_parity_sys.modules[__name__])
+
+
+_parity_chain()
+)PY";
+
+std::string next_run_id() {
+  static std::atomic<unsigned long> counter{0};
+  return std::to_string(::getpid()) + "_" + std::to_string(++counter);
+}
+
+std::string env_value(const std::map<std::string, std::string>& overrides, const char* name) {
+  if (auto it = overrides.find(name); it != overrides.end()) return it->second;
+  const char* value = ::getenv(name);
+  return value ? value : "";
+}
+
+// argv[0] as execve needs it: as given if it has a '/', else the first executable on PATH.
+std::optional<std::string> resolve_executable(const std::string& name, const std::string& path) {
+  if (name.find('/') != std::string::npos) return name;
+  std::string_view rest = path.empty() ? std::string_view("/usr/local/bin:/usr/bin:/bin") : path;
+  while (true) {
+    auto colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+      return candidate;
+    if (colon == std::string_view::npos) return std::nullopt;
+    rest.remove_prefix(colon + 1);
+  }
+}
+
+// Boost.Process v2 initializer: the run's environment, and in the child before exec its own
+// process group, default signal dispositions and mask (an ignored SIGPIPE or a blocked signal in
+// the harness must not leak into the case), and its private /dev/shm.
+struct RunChildSetup {
+  const char* const* env;
+  const ShmSandbox* shm;
+
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*) {
+    launcher.env = env;
+    return {};
+  }
+  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
+                               const char* const*) {
+    if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig)
+      if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    shm->enter_in_child();
+    return {};
+  }
+  // Boost.Process reports the failure to the parent, then would call exit(), running the harness's
+  // atexit handlers and static destructors in the child (removing the launcher's directory):
+  // leave at once instead. (Variadic: Boost 1.81 detects this hook with a different argument list
+  // than it calls it with.)
+  template <typename... Args>
+  void on_exec_error(bp::posix::default_launcher&, Args&&...) {
+    ::_exit(127);
+  }
+};
+
+// One run's processes, found through the harness's subtree (see launcher.hpp).
+class RunTree {
+ public:
+  RunTree(int main_pid, std::string marker) : main_pid_(main_pid), marker_(std::move(marker)) {}
+
+  // Every process of the run, zombies included, main process included while unreaped.
+  std::vector<int> processes() const {
+    std::vector<int> found;
+    for (int child : proc::children_of(::getpid())) {
+      bool ours = child == main_pid_;
+      if (!ours) {
+        auto stat = proc::read_stat(child);
+        ours = stat && (stat->pgid == main_pid_ || proc::environ_contains(child, marker_));
+      }
+      if (!ours) continue;
+      found.push_back(child);
+      auto below = proc::descendants_of(child);
+      found.insert(found.end(), below.begin(), below.end());
+    }
+    return found;
+  }
+
+  std::vector<int> alive() const {
+    std::vector<int> living;
+    for (int pid : processes()) {
+      auto stat = proc::read_stat(pid);
+      if (stat && !stat->zombie()) living.push_back(pid);
+    }
+    return living;
+  }
+
+  void signal_all(int sig) const {
+    ::kill(-main_pid_, sig);  // the group: also members not (yet) visible in the tree walk
+    for (int pid : alive()) ::kill(pid, sig);
+  }
+
+  // Polls until nothing of the run is alive or the deadline; true if nothing is.
+  bool wait_all_dead(Clock::time_point deadline) const {
+    while (!alive().empty()) {
+      if (Clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
+
+  // SIGKILL until nothing is alive (a process may fork while being killed), bounded.
+  void kill_all() const {
+    auto deadline = Clock::now() + kill_bound;
+    do signal_all(SIGKILL);
+    while (!wait_all_dead(std::min(deadline, Clock::now() + std::chrono::milliseconds(50))) &&
+           Clock::now() < deadline);
+  }
+
+  // Reaps the run's zombies (its main process excepted), bounded: each either reaped here or by
+  // a concurrent sweep, or gone.
+  void reap_all(OrphanUsage& usage) const {
+    auto deadline = Clock::now() + kill_bound;
+    for (;;) {
+      bool pending = false;
+      for (int pid : processes()) {
+        if (pid == main_pid_) continue;
+        auto result = OrphanReaper::instance().reap_orphan(pid, &usage);
+        if (result == OrphanReaper::ReapResult::alive) pending = true;
+      }
+      if (!pending || Clock::now() >= deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+ private:
+  int main_pid_;
+  std::string marker_;
+};
+
+ProcessInfo describe(int pid) {
+  ProcessInfo info;
+  info.pid = pid;
+  if (auto stat = proc::read_stat(pid)) info.ppid = stat->ppid;
+  info.command = proc::command_line(pid);
+  return info;
+}
+
+double seconds(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+}
+
+boost::asio::io_context& thread_io_context() {
+  // Per thread: Boost.Process notifies the context around fork(), and a context shared between
+  // threads could have its reactor mutex held by another thread at the moment of fork.
+  thread_local boost::asio::io_context context;
+  return context;
+}
+
+}  // namespace
+
+Launcher::Launcher() : owner_pid_(::getpid()) {
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  OrphanReaper::instance();
+  ShmSandbox::isolation_available();
+  char pattern[] = "/tmp/parity-launcher-XXXXXX";
+  if (const char* dir = ::mkdtemp(pattern)) {
+    temp_root_ = dir;
+    sitecustomize_dir_ = temp_root_ / "python";
+    std::error_code ec;
+    std::filesystem::create_directory(sitecustomize_dir_, ec);
+    std::ofstream(sitecustomize_dir_ / "sitecustomize.py") << sitecustomize_source;
+  }
+}
+
+Launcher::~Launcher() {
+  if (!temp_root_.empty() && ::getpid() == owner_pid_) {  // not in a forked child running exit()
+    std::error_code ignored;
+    std::filesystem::remove_all(temp_root_, ignored);
+  }
+}
+
+RunRecord Launcher::run(const LaunchOptions& options) {
+  try {
+    return run_once(options);
+  } catch (const std::exception& e) {
+    // Only harness-side failures (allocation, filesystem) get here; the run's processes were
+    // killed and reaped by RunCleanup on the way out.
+    RunRecord record;
+    record.argv = options.argv;
+    record.cwd = options.cwd;
+    record.env_overrides = options.env_overrides;
+    record.launch_error = std::string("harness error: ") + e.what();
+    return record;
+  }
+}
+
+RunRecord Launcher::run_once(const LaunchOptions& options) {
+  RunRecord record;
+  record.argv = options.argv;
+  record.cwd = options.cwd;
+  record.env_overrides = options.env_overrides;
+  if (options.argv.empty()) {
+    record.launch_error = "empty command line";
+    return record;
+  }
+
+  const std::string run_id = next_run_id();
+  const std::string marker = "PARITY_RUN_" + run_id + "=1";
+  const bool arm_python = options.python && !sitecustomize_dir_.empty();
+  std::filesystem::path stacks_dir;
+  if (arm_python) {
+    stacks_dir = temp_root_ / ("stacks-" + run_id);
+    std::error_code ec;
+    std::filesystem::create_directory(stacks_dir, ec);
+  }
+  struct StacksDirRemover {
+    std::filesystem::path dir;
+    ~StacksDirRemover() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } stacks_dir_remover{stacks_dir};
+
+  // The environment: the harness's, the overrides, the run's marker, the Python arming.
+  std::map<std::string, std::string> env_map;
+  for (char** entry = environ; *entry; ++entry) {
+    std::string_view text(*entry);
+    auto eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    env_map.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  }
+  for (const auto& [name, value] : options.env_overrides) env_map[name] = value;
+  env_map["PARITY_RUN_ID"] = run_id;
+  env_map["PARITY_RUN_" + run_id] = "1";
+  if (arm_python) {
+    std::string existing = env_value(options.env_overrides, "PYTHONPATH");
+    env_map["PYTHONPATH"] =
+        sitecustomize_dir_.string() + (existing.empty() ? "" : ":" + existing);
+    env_map["PARITY_STACKS_DIR"] = stacks_dir.string();
+  }
+  std::vector<std::string> env_strings;
+  env_strings.reserve(env_map.size());
+  for (const auto& [name, value] : env_map) env_strings.push_back(name + "=" + value);
+  std::vector<const char*> env_pointers;
+  env_pointers.reserve(env_strings.size() + 1);
+  for (const auto& text : env_strings) env_pointers.push_back(text.c_str());
+  env_pointers.push_back(nullptr);
+
+  auto executable = resolve_executable(options.argv[0], env_map["PATH"]);
+  if (!executable) {
+    record.launch_error = "cannot start " + options.argv[0] + ": not found on PATH";
+    return record;
+  }
+
+  std::error_code output_error;
+  CapturedOutput out("parity-stdout", output_error);
+  CapturedOutput err("parity-stderr", output_error);
+  if (output_error) {
+    record.launch_error = "cannot capture output: " + output_error.message();
+    return record;
+  }
+  ShmSandbox shm(run_id);
+
+  // Launch, and register the main process before any sweep can see it.
+  OrphanUsage orphan_usage;
+  int main_pid = -1;
+  const auto start = Clock::now();
+  {
+    auto guard = OrphanReaper::instance().launch_guard();
+    bp::posix::default_launcher launcher;
+    bp::error_code ec;
+    std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
+    RunChildSetup setup{env_pointers.data(), &shm};
+    std::optional<bp::process> process;
+    try {
+      if (options.cwd.empty()) {
+        process.emplace(launcher(thread_io_context(), ec, *executable, args,
+                                 bp::process_stdio{nullptr, out.fd(), err.fd()}, setup));
+      } else {
+        process.emplace(launcher(thread_io_context(), ec, *executable, args,
+                                 bp::process_stdio{nullptr, out.fd(), err.fd()},
+                                 bp::process_start_dir(options.cwd.string()), setup));
+      }
+    } catch (const std::exception& e) {
+      ec = bp::error_code(EINVAL, bp::system_category());
+      record.launch_error = std::string("cannot start ") + options.argv[0] + ": " + e.what();
+    }
+    if (ec || !process || process->id() <= 0) {
+      // A child that failed before exec has exited and is not reaped by Boost.Process.
+      if (launcher.pid > 0) {
+        while (::waitpid(launcher.pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+      }
+      if (record.launch_error.empty())
+        record.launch_error = "cannot start " + options.argv[0] + ": " + ec.message();
+      return record;
+    }
+    main_pid = process->id();
+    process->detach();
+    OrphanReaper::instance().register_run(main_pid, &orphan_usage);
+  }
+
+  // From here on the run's processes exist: whatever happens, kill and reap them.
+  const RunTree tree(main_pid, marker);
+  struct RunCleanup {
+    const RunTree& tree;
+    int main_pid;
+    OrphanUsage& usage;
+    bool main_reaped = false;
+    bool done = false;
+    ~RunCleanup() {
+      if (done) return;
+      try {
+        tree.kill_all();
+        if (!main_reaped) {
+          while (::waitpid(main_pid, nullptr, 0) < 0 && errno == EINTR) {
+          }
+        }
+        OrphanReaper::instance().main_reaped(main_pid);
+        tree.reap_all(usage);
+      } catch (...) {
+      }
+      OrphanReaper::instance().unregister_run(main_pid);
+    }
+  } cleanup{tree, main_pid, orphan_usage};
+  ChildWatch watch(main_pid);
+  bool exited = watch.wait_exit(options.timeout);
+  auto end = Clock::now();
+  if (!exited) {
+    record.timed_out = true;
+    try {
+      if (options.collect_stacks) {
+        StackDumpOptions dump;
+        dump.python_stacks_dir = stacks_dir;
+        record.stacks = dump_stacks(tree.alive(), dump);
+      }
+    } catch (const std::exception& e) {
+      record.stacks += std::string("(stack dump failed: ") + e.what() + ")\n";
+    }
+    tree.signal_all(SIGTERM);
+    if (!tree.wait_all_dead(Clock::now() + options.kill_grace)) tree.kill_all();
+    end = Clock::now();
+  }
+
+  int status = 0;
+  rusage usage{};
+  while (::wait4(main_pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  cleanup.main_reaped = true;
+  OrphanReaper::instance().main_reaped(main_pid);
+  record.status = ExitStatus::from_wait_status(status);
+  record.wall_s = std::chrono::duration<double>(end - start).count();
+
+  // Anything of the run still alive now is a leak (unless it exits within leak_grace).
+  if (!record.timed_out) {
+    auto left = tree.alive();
+    if (!left.empty() && !tree.wait_all_dead(Clock::now() + options.leak_grace)) {
+      for (int pid : tree.alive()) record.leaked_processes.push_back(describe(pid));
+      tree.kill_all();
+    }
+  }
+  tree.reap_all(orphan_usage);
+  OrphanReaper::instance().sweep();
+  OrphanReaper::instance().unregister_run(main_pid);
+  cleanup.done = true;
+
+  record.user_s = seconds(usage.ru_utime) + orphan_usage.user_s;
+  record.sys_s = seconds(usage.ru_stime) + orphan_usage.sys_s;
+  record.peak_rss_kb = std::max<std::int64_t>(usage.ru_maxrss, orphan_usage.peak_rss_kb);
+  record.leaked_shm = shm.collect_leaks();
+  record.stdout_text = out.read();
+  record.stderr_text = err.read();
+  return record;
+}
+
+}  // namespace parity

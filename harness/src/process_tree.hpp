@@ -1,0 +1,46 @@
+#pragma once
+// Read-only views of /proc used by the launcher: a process's stat fields, its children (through
+// /proc/PID/task/*/children, so only the tree under a process is visited, never all of /proc),
+// its command line, executable and environment. A process that vanished while being read is
+// reported as absent (std::nullopt / empty), never as an error: processes exit at any time.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parity::proc {
+
+struct ProcessStat {
+  int pid = 0;
+  int ppid = 0;
+  int pgid = 0;
+  int sid = 0;
+  char state = '?';  // R, S, D, Z, T, ...: /proc/PID/stat field 3
+  bool zombie() const noexcept { return state == 'Z' || state == 'X'; }
+};
+
+// /proc/PID/stat, or nullopt if the process is gone.
+std::optional<ProcessStat> read_stat(int pid);
+
+// Direct children of every thread of pid (a subreaper's adopted orphans hang off whichever of its
+// threads the kernel picked). Empty if pid is gone.
+std::vector<int> children_of(int pid);
+
+// pid's descendants (not pid itself), breadth first.
+std::vector<int> descendants_of(int pid);
+
+// Whether /proc/PID/environ holds exactly the entry `key_value` ("NAME=VALUE"). False if the
+// process is gone or a zombie (whose environment is no longer readable).
+bool environ_contains(int pid, std::string_view key_value);
+
+// Whether /proc/PID/environ holds a variable named `name` (any value).
+bool environ_has_name(int pid, std::string_view name);
+
+// /proc/PID/cmdline with spaces between arguments; "[comm]" for processes without one.
+std::string command_line(int pid);
+
+// readlink(/proc/PID/exe), empty if unreadable.
+std::string executable(int pid);
+
+}  // namespace parity::proc

@@ -1,0 +1,120 @@
+#include "stack_dump.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "process_tree.hpp"
+#include "tool_process.hpp"
+
+namespace parity {
+namespace {
+
+bool is_python_executable(const std::string& exe) {
+  auto slash = exe.rfind('/');
+  std::string_view base = std::string_view(exe).substr(slash == std::string::npos ? 0 : slash + 1);
+  return base.substr(0, 6) == "python";
+}
+
+std::int64_t stat_size(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return st.st_size;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Target {
+  int pid;
+  std::string command;
+  std::filesystem::path python_file;  // non-empty: armed Python process, dumped via SIGUSR2
+  std::unique_ptr<ToolProcess> gdb;
+  std::string stack;
+};
+
+std::vector<std::string> gdb_command(int pid) {
+  return {"gdb",  "--nx",  "--batch", "-ex", "set debuginfod enabled off",
+          "-ex",  "set pagination off",  "-p",  std::to_string(pid),
+          "-ex",  "thread apply all bt"};
+}
+
+// Waits until every armed Python process's file is non-empty and stopped growing (faulthandler
+// writes from inside its signal handler; there is no completion signal), or the deadline.
+void collect_python_stacks(std::vector<Target>& targets,
+                           std::chrono::steady_clock::time_point deadline) {
+  std::vector<std::int64_t> last_size(targets.size(), -1);
+  std::vector<bool> done(targets.size(), false);
+  for (;;) {
+    bool all_done = true;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (targets[i].python_file.empty() || done[i]) continue;
+      auto size = stat_size(targets[i].python_file);
+      if (size > 0 && size == last_size[i]) {
+        done[i] = true;
+        continue;
+      }
+      last_size[i] = size;
+      all_done = false;
+    }
+    if (all_done || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& target : targets) {
+    if (target.python_file.empty()) continue;
+    target.stack = read_file(target.python_file);
+    if (target.stack.empty()) target.stack = "(faulthandler wrote nothing: process blocked?)\n";
+  }
+}
+
+}  // namespace
+
+std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& options) {
+  using std::chrono::steady_clock;
+  std::vector<Target> targets;
+  targets.reserve(pids.size());
+  for (int pid : pids) {
+    Target target{pid, proc::command_line(pid), {}, nullptr, {}};
+    if (!options.python_stacks_dir.empty() && is_python_executable(proc::executable(pid))) {
+      auto file = options.python_stacks_dir / (std::to_string(pid) + ".txt");
+      if (stat_size(file) == 0 && ::kill(pid, SIGUSR2) == 0) target.python_file = file;
+    }
+    targets.push_back(std::move(target));
+  }
+  // Every gdb at once: attaching and loading symbols dominates, and the processes are independent.
+  for (auto& target : targets)
+    if (target.python_file.empty())
+      target.gdb = std::make_unique<ToolProcess>(gdb_command(target.pid));
+
+  collect_python_stacks(targets, steady_clock::now() + options.python_timeout);
+
+  auto gdb_deadline = steady_clock::now() + options.gdb_timeout;
+  for (auto& target : targets) {
+    if (!target.gdb) continue;
+    ToolResult result = target.gdb->finish(gdb_deadline);
+    if (!result.error.empty()) {
+      target.stack = "(no stack: " + result.error + ")\n";
+      continue;
+    }
+    target.stack = result.output;
+    if (result.timed_out) target.stack += "(gdb did not finish in time and was killed)\n";
+  }
+
+  std::string text;
+  for (const auto& target : targets) {
+    text += "== pid " + std::to_string(target.pid) + ": " + target.command + "\n";
+    text += target.stack;
+    if (!text.empty() && text.back() != '\n') text += '\n';
+  }
+  return text;
+}
+
+}  // namespace parity

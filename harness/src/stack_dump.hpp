@@ -1,0 +1,28 @@
+#pragma once
+// Stacks of a set of live processes, taken before the launcher kills a hung tree. Native processes:
+// `gdb --batch -p PID -ex "thread apply all bt"`, all gdbs at once. Python processes (executable
+// named python*) that the launcher armed with faulthandler: SIGUSR2, which makes them write every
+// thread's Python stack to <python_stacks_dir>/<pid>.txt. A Python process without an armed file
+// falls back to gdb (C-level stack of the interpreter).
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace parity {
+
+struct StackDumpOptions {
+  // Where armed Python processes write <pid>.txt; empty when none were armed.
+  std::filesystem::path python_stacks_dir;
+  // Bound on all gdbs together; a gdb still running then is killed and its partial output kept.
+  std::chrono::milliseconds gdb_timeout{30'000};
+  // Bound on waiting for faulthandler files to be written after SIGUSR2.
+  std::chrono::milliseconds python_timeout{3'000};
+};
+
+// One block per process, in the order given: "== pid 123: <command line>\n<stack>\n". Processes
+// that vanished meanwhile get a one-line note. Never throws for a misbehaving process.
+std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& options = {});
+
+}  // namespace parity
