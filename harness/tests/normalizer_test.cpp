@@ -1,0 +1,188 @@
+// The normalizer: pid identity in every known position, numbers that are not pids, addresses,
+// floats, case rules, and the @metric split.
+
+#include <gtest/gtest.h>
+
+#include "normalizer.hpp"
+
+using namespace parity;
+
+namespace {
+
+using Lines = std::vector<std::string>;
+
+RunRecord exited_with(std::string stdout_text, int code = 0) {
+  RunRecord record;
+  record.stdout_text = std::move(stdout_text);
+  record.status = ExitStatus::exited(code);
+  return record;
+}
+
+Lines pids_only(std::string_view text) { return Normalizer({"pids"}, {}).normalize_text(text); }
+
+}  // namespace
+
+TEST(Normalizer, PidIdentityHoldsInEveryPosition) {
+  Lines lines = pids_only(
+      "parent pid 4242\n"
+      "pid=5001 started\n"
+      "<Process name='Process-1' pid=5001 parent=4242 started>\n"
+      "worker_pid: 5002\n"
+      "task 3 ran in pid 5001\n"
+      "my PID is 5002\n"
+      "os.getpid() = 5003 and ppid 4242\n"
+      "pids [5003, 5001,5002]\n"
+      "pid 5001.\n");
+  EXPECT_EQ(lines, (Lines{
+                       "parent pid <pid1>",
+                       "pid=<pid2> started",
+                       "<Process name='Process-1' pid=<pid2> parent=<pid1> started>",
+                       "worker_pid: <pid3>",
+                       "task 3 ran in pid <pid2>",
+                       "my PID is <pid3>",
+                       "os.getpid() = <pid4> and ppid <pid1>",
+                       "pids [<pid4>, <pid2>,<pid3>]",
+                       "pid <pid2>.",
+                   }));
+}
+
+TEST(Normalizer, NumbersThatAreNotPidsSurvive) {
+  Lines input{
+      "result [0, 1, 4, 9]",
+      "distinct pids 4",            // a count: pids takes only a bracketed list
+      "rapid 1234",                 // "pid" inside a word
+      "pidfile 1234",
+      "<Process name='Process-1' pid=None parent=77 initial>",
+      "Process-1234 exitcode=0",
+      "pid 3.25",                   // not an integer
+      "pid 12345678",               // longer than any pid
+      "pid 123abc",
+      "12345 items",
+  };
+  std::string text;
+  for (const std::string& line : input) text += line + "\n";
+  Lines lines = pids_only(text);
+  Lines expected = input;
+  expected[4] = "<Process name='Process-1' pid=None parent=<pid1> initial>";
+  EXPECT_EQ(lines, expected);
+}
+
+TEST(Normalizer, PidLabelsAreNumberedPerRun) {
+  Normalizer normalizer({"pids"}, {});
+  NormalizedRun first = normalizer.normalize(exited_with("pid 100\npid 200\n"));
+  NormalizedRun second = normalizer.normalize(exited_with("pid 300\npid 300\npid 100\n"));
+  EXPECT_EQ(first.lines, (Lines{"pid <pid1>", "pid <pid2>"}));
+  EXPECT_EQ(second.lines, (Lines{"pid <pid1>", "pid <pid1>", "pid <pid2>"}));
+}
+
+TEST(Normalizer, PidLabelerCountsDistinctPids) {
+  PidLabeler labeler;
+  EXPECT_EQ(labeler.relabel("pid 7 pid 8 pid 7"), "pid <pid1> pid <pid2> pid <pid1>");
+  EXPECT_EQ(labeler.distinct_pids(), 2u);
+  EXPECT_EQ(labeler.relabel("no pids here"), "no pids here");
+}
+
+TEST(Normalizer, WithoutThePidSetPidsStay) {
+  EXPECT_EQ(Normalizer({}, {}).normalize_text("pid 1234\n"), Lines{"pid 1234"});
+}
+
+TEST(Normalizer, AddressesBecomeAddr) {
+  EXPECT_EQ(replace_addresses("<function f at 0x7f3c2a1b2c40>"), "<function f at <addr>>");
+  EXPECT_EQ(replace_addresses("ptr 0X55D4AB12CD00, 0x7ffd1234abcd"), "ptr <addr>, <addr>");
+  EXPECT_EQ(replace_addresses("flags 0x1f mask 0x12345"), "flags 0x1f mask 0x12345");
+  EXPECT_EQ(replace_addresses("id0x7f3c2a1b2c40 0x7f3c2a1b2c40g"), "id0x7f3c2a1b2c40 0x7f3c2a1b2c40g");
+  Normalizer normalizer({"addresses"}, {});
+  EXPECT_EQ(normalizer.normalize_text("<Lock object at 0x7f00aabbccdd>\n"),
+            Lines{"<Lock object at <addr>>"});
+}
+
+TEST(Normalizer, FloatsPrintWithSixSignificantDigits) {
+  // CPython prints the shortest repr, C++ iostreams 6 significant digits: both end up the same.
+  EXPECT_EQ(canonical_floats("0.3333333333333333"), "0.333333");
+  EXPECT_EQ(canonical_floats("0.333333"), "0.333333");
+  EXPECT_EQ(canonical_floats("mean 2.0 of [1.5, 2.5]"), "mean 2 of [1.5, 2.5]");
+  EXPECT_EQ(canonical_floats("1000000.0 vs 1e+06"), "1e+06 vs 1e+06");
+  EXPECT_EQ(canonical_floats("1e-05 and 1E-5"), "1e-05 and 1e-05");
+  EXPECT_EQ(canonical_floats("took 1.23456789s"), "took 1.23457s");
+  EXPECT_EQ(canonical_floats("delta -0.5"), "delta -0.5");
+  EXPECT_EQ(canonical_floats("0.0"), "0");
+  // Not floats: integers, versions, identifiers, dotted names.
+  EXPECT_EQ(canonical_floats("result [0, 1, 4, 9]"), "result [0, 1, 4, 9]");
+  EXPECT_EQ(canonical_floats("CPython 3.11.4"), "CPython 3.11.4");
+  EXPECT_EQ(canonical_floats("x1.5 v2e5 a.1.5"), "x1.5 v2e5 a.1.5");
+  EXPECT_EQ(canonical_floats("1.2.3.4"), "1.2.3.4");
+  EXPECT_EQ(canonical_floats("end 7."), "end 7.");
+}
+
+TEST(Normalizer, CaseRulesRunInOrderBeforeTheBuiltInSets) {
+  // A case rule can mark a number as a pid, and a later rule sees the earlier one's output.
+  Normalizer normalizer({"pids", "floats"},
+                        {{R"(child (\d+) exited)", "child pid $1 exited"},
+                         {"took [0-9.]+ ms", "took N ms"},
+                         {"N ms", "some time"}});
+  EXPECT_EQ(normalizer.normalize_text("child 4711 exited\ntook 12.5 ms\npid 4711 ratio 0.3333333\n"),
+            (Lines{"child pid <pid1> exited", "took some time", "pid <pid1> ratio 0.333333"}));
+}
+
+TEST(Normalizer, MetricsAreSplitOutOfStdout) {
+  Normalizer normalizer({"pids"}, {});
+  NormalizedRun run = normalizer.normalize(exited_with(
+      "start\n"
+      "@metric empties 4\n"
+      "  @metric wall 0.25 s\n"
+      "pid 99\n"
+      "@metric empties 5\n"
+      "@metrics are not metric lines\n"
+      "@metric broken\n"
+      "@metric bad abc\n"
+      "@metric too many words here\n"
+      "end"));
+  EXPECT_EQ(run.lines, (Lines{"start", "pid <pid1>", "@metrics are not metric lines", "end"}));
+  EXPECT_EQ(run.metrics, (std::map<std::string, double>{{"empties", 5}, {"wall", 0.25}}));
+  EXPECT_EQ(run.metric_units, (std::map<std::string, std::string>{{"wall", "s"}}));
+  EXPECT_EQ(run.malformed_metrics,
+            (Lines{"@metric broken", "@metric bad abc", "@metric too many words here"}));
+  EXPECT_EQ(run.outcome, "exit:0");
+  EXPECT_EQ(run.record.stdout_text.substr(0, 6), "start\n");  // the raw record is kept
+}
+
+TEST(Normalizer, ParsesMetricLines) {
+  auto metric = parse_metric_line("@metric tasks_per_s 1.5e3 1/s");
+  ASSERT_TRUE(metric);
+  EXPECT_EQ(metric->name, "tasks_per_s");
+  EXPECT_EQ(metric->value, 1500);
+  EXPECT_EQ(metric->unit, "1/s");
+  EXPECT_FALSE(parse_metric_line("@metric x nan"));
+  EXPECT_FALSE(parse_metric_line("@metric x 1.5x"));
+  EXPECT_FALSE(parse_metric_line("metric x 1"));
+}
+
+TEST(Normalizer, SplitsLinesLikeAReaderWould) {
+  Normalizer normalizer({}, {});
+  EXPECT_EQ(normalizer.normalize_text(""), Lines{});
+  EXPECT_EQ(normalizer.normalize_text("a\r\nb"), (Lines{"a", "b"}));
+  EXPECT_EQ(normalizer.normalize_text("a\n\nb\n"), (Lines{"a", "", "b"}));
+}
+
+TEST(Normalizer, OutcomesOfRuns) {
+  Normalizer normalizer({}, {});
+  EXPECT_EQ(normalizer.normalize(exited_with("", 3)).outcome, "exit:3");
+  RunRecord crashed;
+  crashed.status = ExitStatus::killed(11);
+  EXPECT_EQ(normalizer.normalize(crashed).outcome, "signal:SIGSEGV");
+  RunRecord hung;
+  hung.status = ExitStatus::killed(9);
+  hung.timed_out = true;
+  EXPECT_EQ(normalizer.normalize(hung).outcome, "hang");
+  RunRecord never;
+  never.launch_error = "No such file or directory";
+  EXPECT_EQ(normalizer.normalize(never).outcome, "launch-error");
+  EXPECT_FALSE(observed_outcome(never));
+}
+
+TEST(Normalizer, RejectsUnknownRuleSets) {
+  EXPECT_THROW(Normalizer({"uuids"}, {}), std::invalid_argument);
+  EXPECT_TRUE(is_builtin_rule_set("floats"));
+  EXPECT_FALSE(is_builtin_rule_set("Floats"));
+  EXPECT_EQ(builtin_rule_sets().size(), 3u);
+}

@@ -1,0 +1,287 @@
+// Verdicts: every ResultCode reachable, override remapping, and runs > 1 invariants.
+
+#include <gtest/gtest.h>
+
+#include "normalizer.hpp"
+#include "verdict.hpp"
+
+using namespace parity;
+
+namespace {
+
+CaseSpec make_spec() {
+  CaseSpec spec;
+  spec.id = "area/case";
+  return spec;
+}
+
+NormalizedRun exited(int code, std::map<std::string, double> metrics = {}, double wall_s = 0.1) {
+  NormalizedRun run;
+  run.record.status = ExitStatus::exited(code);
+  run.record.wall_s = wall_s;
+  run.metrics = std::move(metrics);
+  run.outcome = "exit:" + std::to_string(code);
+  return run;
+}
+
+NormalizedRun killed(int signal) {
+  NormalizedRun run;
+  run.record.status = ExitStatus::killed(signal);
+  run.outcome = observed_outcome(run.record)->str();
+  return run;
+}
+
+NormalizedRun hung() {
+  NormalizedRun run;
+  run.record.status = ExitStatus::killed(9);
+  run.record.timed_out = true;
+  run.outcome = "hang";
+  return run;
+}
+
+OutputComparison differs(OutputComparison::Against against = OutputComparison::Against::other_impl) {
+  return {Comparison{false, "--- python [fork]\n+++ cpp [fork]\n@@ -1 +1 @@\n-a\n+b\n"}, against};
+}
+
+Override make_override(std::optional<StartMethod> method, std::optional<Impl> impl) {
+  Override result;
+  result.start_method = method;
+  result.impl = impl;
+  result.reason = "documented divergence";
+  return result;
+}
+
+CaseResult judge(const CaseSpec& spec, std::vector<NormalizedRun> runs,
+                 std::optional<OutputComparison> comparison = std::nullopt,
+                 StartMethod method = StartMethod::fork, Impl impl = Impl::cpp) {
+  return decide_verdict(spec, method, impl, std::move(runs), comparison);
+}
+
+bool mentions(const CaseResult& result, const std::string& text) {
+  for (const std::string& reason : result.reasons)
+    if (reason.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST(Verdict, PassWhenEverythingMatches) {
+  CaseResult result = judge(make_spec(), {exited(0)}, OutputComparison{});
+  EXPECT_EQ(result.code, ResultCode::pass);
+  EXPECT_TRUE(result.reasons.empty());
+  EXPECT_EQ(result.case_id, "area/case");
+  EXPECT_EQ(result.start_method, StartMethod::fork);
+  EXPECT_EQ(result.impl, Impl::cpp);
+  EXPECT_EQ(result.expected_outcome, "exit:0");
+  EXPECT_EQ(result.diff, "");
+  EXPECT_EQ(result.runs.size(), 1u);
+}
+
+TEST(Verdict, FailOnAnUnexpectedExitCode) {
+  CaseResult result = judge(make_spec(), {exited(1)});
+  EXPECT_EQ(result.code, ResultCode::fail);
+  EXPECT_EQ(result.reasons, std::vector<std::string>{"outcome exit:1, expected exit:0"});
+}
+
+TEST(Verdict, FailOnOutputDifferenceWithTheDiff) {
+  CaseResult result = judge(make_spec(), {exited(0)}, differs());
+  EXPECT_EQ(result.code, ResultCode::fail);
+  EXPECT_TRUE(mentions(result, "output differs from python"));
+  EXPECT_EQ(result.diff, differs().comparison.diff);
+}
+
+TEST(Verdict, CrashOnAnUnexpectedSignal) {
+  CaseResult result = judge(make_spec(), {killed(11)});
+  EXPECT_EQ(result.code, ResultCode::crash);
+  EXPECT_TRUE(mentions(result, "outcome signal:SIGSEGV, expected exit:0"));
+  CaseSpec segv = make_spec();
+  segv.expected_outcomes = {*Outcome::parse("signal:SIGSEGV")};
+  EXPECT_EQ(judge(segv, {killed(6)}).code, ResultCode::crash);
+  EXPECT_EQ(judge(segv, {killed(11)}).code, ResultCode::pass);
+}
+
+TEST(Verdict, ExpectedCrashAcceptsAnySignal) {
+  CaseSpec spec = make_spec();
+  spec.expected_outcomes = {*Outcome::parse("crash")};
+  EXPECT_EQ(judge(spec, {killed(11)}).code, ResultCode::pass);
+  EXPECT_EQ(judge(spec, {killed(6)}).code, ResultCode::pass);
+  EXPECT_EQ(judge(spec, {exited(0)}).code, ResultCode::fail);
+  EXPECT_EQ(judge(spec, {hung()}).code, ResultCode::timeout);
+}
+
+TEST(Verdict, TimeoutOnAnUnexpectedHang) {
+  CaseResult result = judge(make_spec(), {hung()});
+  EXPECT_EQ(result.code, ResultCode::timeout);
+  EXPECT_TRUE(mentions(result, "hung"));
+}
+
+TEST(Verdict, ExpectedHangPassesAndAnExitThenFails) {
+  CaseSpec spec = make_spec();
+  spec.expected_outcomes = {*Outcome::parse("hang")};
+  EXPECT_EQ(judge(spec, {hung()}).code, ResultCode::pass);
+  CaseResult exited_instead = judge(spec, {exited(0)});
+  EXPECT_EQ(exited_instead.code, ResultCode::fail);
+  EXPECT_TRUE(mentions(exited_instead, "outcome exit:0, expected hang"));
+}
+
+TEST(Verdict, ReferenceChangedWhenOnlyTheReferenceDiffers) {
+  CaseResult result = judge(make_spec(), {exited(0)}, differs(OutputComparison::Against::reference),
+                            StartMethod::fork, Impl::python);
+  EXPECT_EQ(result.code, ResultCode::reference_changed);
+  EXPECT_FALSE(result.diff.empty());
+  // A real failure outranks it.
+  EXPECT_EQ(judge(make_spec(), {exited(2)}, differs(OutputComparison::Against::reference)).code,
+            ResultCode::fail);
+}
+
+TEST(Verdict, UnresolvedForBrokenRuns) {
+  NormalizedRun never;
+  never.record.launch_error = "exec: No such file or directory";
+  never.outcome = "launch-error";
+  CaseResult result = judge(make_spec(), {never});
+  EXPECT_EQ(result.code, ResultCode::unresolved);
+  EXPECT_TRUE(mentions(result, "could not start: exec: No such file or directory"));
+
+  EXPECT_EQ(judge(make_spec(), {}).code, ResultCode::unresolved);
+
+  NormalizedRun malformed = exited(0);
+  malformed.malformed_metrics = {"@metric x"};
+  EXPECT_EQ(judge(make_spec(), {malformed}).code, ResultCode::unresolved);
+
+  CaseResult bad_case = unresolved_result("a/b", StartMethod::spawn, Impl::python, "a/case.toml:3:1: bad");
+  EXPECT_EQ(bad_case.code, ResultCode::unresolved);
+  EXPECT_EQ(bad_case.reasons, std::vector<std::string>{"a/case.toml:3:1: bad"});
+  EXPECT_EQ(bad_case.start_method, StartMethod::spawn);
+}
+
+TEST(Verdict, Skip) {
+  CaseResult result = skipped_result("a/b", StartMethod::forkserver, Impl::cpp, "not listed");
+  EXPECT_EQ(result.code, ResultCode::skip);
+  EXPECT_EQ(result.impl, Impl::cpp);
+}
+
+TEST(Verdict, CrashOutranksTimeoutOutranksFail) {
+  CaseSpec spec = make_spec();
+  spec.runs = 3;
+  EXPECT_EQ(judge(spec, {exited(1), hung(), killed(11)}).code, ResultCode::crash);
+  EXPECT_EQ(judge(spec, {exited(1), hung(), exited(0)}).code, ResultCode::timeout);
+  CaseResult all = judge(spec, {exited(1), hung(), killed(11)});
+  EXPECT_EQ(all.reasons.size(), 3u);
+}
+
+TEST(Verdict, OverrideOutcomeAppliesOnlyWhereItSays) {
+  CaseSpec spec = make_spec();
+  Override fork_hangs = make_override(StartMethod::fork, std::nullopt);
+  fork_hangs.outcomes = {*Outcome::parse("hang")};
+  spec.overrides = {fork_hangs};
+  CaseResult fork = judge(spec, {hung()}, std::nullopt, StartMethod::fork, Impl::python);
+  EXPECT_EQ(fork.code, ResultCode::pass);
+  EXPECT_EQ(fork.expected_outcome, "hang");
+  EXPECT_EQ(fork.override_reason, "documented divergence");
+  CaseResult spawn = judge(spec, {hung()}, std::nullopt, StartMethod::spawn, Impl::python);
+  EXPECT_EQ(spawn.code, ResultCode::timeout);
+  EXPECT_EQ(spawn.override_reason, "");
+}
+
+TEST(Verdict, XfailRemapsFailuresAndPasses) {
+  CaseSpec spec = make_spec();
+  Override known = make_override(std::nullopt, Impl::cpp);
+  known.xfail = true;
+  spec.overrides = {known};
+  EXPECT_EQ(judge(spec, {exited(1)}).code, ResultCode::xfail);
+  EXPECT_EQ(judge(spec, {hung()}).code, ResultCode::xfail);
+  EXPECT_EQ(judge(spec, {killed(11)}).code, ResultCode::xfail);
+  EXPECT_EQ(judge(spec, {exited(0)}, differs()).code, ResultCode::xfail);
+  CaseResult xpass = judge(spec, {exited(0)});
+  EXPECT_EQ(xpass.code, ResultCode::xpass);
+  EXPECT_TRUE(mentions(xpass, "expected to fail (documented divergence), but passed"));
+  // Not remapped: a broken case, and the other implementation.
+  EXPECT_EQ(judge(spec, {}).code, ResultCode::unresolved);
+  EXPECT_EQ(judge(spec, {exited(1)}, std::nullopt, StartMethod::fork, Impl::python).code, ResultCode::fail);
+}
+
+TEST(Verdict, CompareFalseOverrideIgnoresTheDiff) {
+  CaseSpec spec = make_spec();
+  Override no_compare = make_override(StartMethod::spawn, Impl::cpp);
+  no_compare.compare = false;
+  spec.overrides = {no_compare};
+  EXPECT_EQ(judge(spec, {exited(0)}, differs(), StartMethod::spawn).code, ResultCode::pass);
+  EXPECT_EQ(judge(spec, {exited(0)}, differs(), StartMethod::fork).code, ResultCode::fail);
+}
+
+TEST(Verdict, MetricBoundsHoldOnEveryRun) {
+  CaseSpec spec = make_spec();
+  spec.runs = 4;
+  spec.metric_bounds["empties"] = MetricBound{4, 4};
+  spec.metric_bounds["items"] = MetricBound{std::nullopt, 10};
+  std::vector<NormalizedRun> good{exited(0, {{"empties", 4}, {"items", 10}}),
+                                  exited(0, {{"empties", 4}, {"items", 3}})};
+  EXPECT_EQ(judge(spec, good).code, ResultCode::pass);
+
+  CaseResult result = judge(spec, {exited(0, {{"empties", 4}, {"items", 10}}),
+                                   exited(0, {{"empties", 4}, {"items", 3}}),
+                                   exited(0, {{"empties", 3}, {"items", 11}}),
+                                   exited(0, {{"items", 1}})});
+  EXPECT_EQ(result.code, ResultCode::fail);
+  EXPECT_EQ(result.reasons, (std::vector<std::string>{
+                                "run 3: metric empties = 3, outside [4, 4]",
+                                "run 3: metric items = 11, outside [-inf, 10]",
+                                "run 4: metric empties missing, expected in [4, 4]",
+                            }));
+}
+
+TEST(Verdict, MissingMetricsOfAHungRunAreNotCountedTwice) {
+  CaseSpec spec = make_spec();
+  spec.metric_bounds["n"] = MetricBound{1, std::nullopt};
+  spec.expected_outcomes = {*Outcome::parse("hang")};
+  EXPECT_EQ(judge(spec, {hung()}).code, ResultCode::pass);
+  spec.expected_outcomes = {Outcome{}};
+  CaseResult crashed = judge(spec, {killed(11)});
+  EXPECT_EQ(crashed.code, ResultCode::crash);
+  EXPECT_EQ(crashed.reasons.size(), 1u);
+}
+
+TEST(Verdict, LeaksFail) {
+  NormalizedRun leaky = exited(0);
+  leaky.record.leaked_processes = {ProcessInfo{4321, 1, "python3 case.py"}};
+  leaky.record.leaked_shm = {"psm_abc"};
+  CaseResult result = judge(make_spec(), {leaky});
+  EXPECT_EQ(result.code, ResultCode::fail);
+  EXPECT_EQ(result.reasons, (std::vector<std::string>{"leaked process 4321: python3 case.py",
+                                                      "leaked shared memory /dev/shm/psm_abc"}));
+  // A tree the harness killed at the timeout did not leak.
+  CaseSpec hangs = make_spec();
+  hangs.expected_outcomes = {*Outcome::parse("hang")};
+  NormalizedRun killed_tree = hung();
+  killed_tree.record.leaked_processes = {ProcessInfo{4322, 4321, "python3 case.py"}};
+  EXPECT_EQ(judge(hangs, {killed_tree}).code, ResultCode::pass);
+}
+
+TEST(Verdict, RunsOverOneMustAllSatisfyTheOutcomeSet) {
+  CaseSpec spec = make_spec();
+  spec.runs = 5;
+  spec.expected_outcomes = {*Outcome::parse("exit:0"), *Outcome::parse("exit:1")};
+  std::vector<NormalizedRun> mixed{exited(0), exited(1), exited(0), exited(1), exited(0)};
+  CaseResult pass = judge(spec, mixed);
+  EXPECT_EQ(pass.code, ResultCode::pass);
+  EXPECT_EQ(pass.expected_outcome, "exit:0 | exit:1");
+  EXPECT_EQ(pass.outcome_histogram, (Histogram{{"exit:0", 3}, {"exit:1", 2}}));
+
+  mixed[2] = exited(2);
+  CaseResult fail = judge(spec, mixed);
+  EXPECT_EQ(fail.code, ResultCode::fail);
+  EXPECT_EQ(fail.reasons, std::vector<std::string>{"run 3: outcome exit:2, expected exit:0 | exit:1"});
+}
+
+TEST(Verdict, CarriesHistogramsAndTheMedianWallTime) {
+  CaseSpec spec = make_spec();
+  spec.runs = 4;
+  CaseResult result = judge(spec, {exited(0, {{"seen", 3}}, 0.4), exited(0, {{"seen", 10}}, 0.1),
+                                   exited(0, {{"seen", 3}, {"rate", 0.5}}, 0.2), exited(0, {}, 0.3)});
+  EXPECT_EQ(result.code, ResultCode::pass);
+  EXPECT_EQ(result.outcome_histogram, (Histogram{{"exit:0", 4}}));
+  EXPECT_EQ(result.metric_histograms,
+            (std::map<std::string, Histogram>{{"seen", {{"3", 2}, {"10", 1}}}, {"rate", {{"0.5", 1}}}}));
+  EXPECT_DOUBLE_EQ(result.median_wall_s, 0.25);
+  EXPECT_FALSE(result.ratio_to_python);
+}
