@@ -22,6 +22,10 @@
 // CPython. Semantics CPython documents and mp keeps: a Lock may be released by any thread or
 // process; a Lock held by a process that is killed stays held forever (no robust-mutex
 // recovery), and so does a Condition or Barrier whose lock it held.
+//
+// Known divergence: CPython 3.11 refuses to send a SemLock created in a fork context to a spawn or
+// forkserver child ("RuntimeError: A SemLock created in a fork context is being shared with a
+// process in a spawn context. ..."); mp's objects carry no context and travel to any child.
 
 #include <sys/types.h>
 
