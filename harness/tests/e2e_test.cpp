@@ -1,0 +1,378 @@
+// End-to-end self-tests: the built `parity` (PARITY_EXE) on the fixture cases under
+// harness/tests/fixtures, asserting the exact classification of each fixture from the JSON report,
+// the exit status, and that no process of the run is left afterwards.
+//
+// Each invocation gets a unique PARITY_E2E_TOKEN in its environment; every process of its tree
+// inherits it, so "nothing left" is checked by scanning /proc/*/environ for the token.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path fixtures = PARITY_FIXTURES_DIR;
+
+struct Invocation {
+  int exit_code = -1;  // -1: killed (by the test's deadline or a signal)
+  bool deadline_hit = false;
+  std::string output;  // stdout and stderr, interleaved
+  std::string token;
+};
+
+std::string unique_token() {
+  std::random_device device;
+  return "e2e-" + std::to_string(::getpid()) + "-" + std::to_string(device()) + "-" +
+         std::to_string(device());
+}
+
+// Pids of live processes (other than zombies) whose environment holds PARITY_E2E_TOKEN=token.
+std::vector<int> processes_with_token(const std::string& token) {
+  std::vector<int> found;
+  const std::string needle = "PARITY_E2E_TOKEN=" + token;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream status(entry.path() / "status");
+    std::string line;
+    bool zombie = false;
+    while (std::getline(status, line)) {
+      if (line.rfind("State:", 0) == 0) {
+        zombie = line.find('Z') != std::string::npos;
+        break;
+      }
+    }
+    if (zombie) continue;
+    std::ifstream environ(entry.path() / "environ", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(environ)), std::istreambuf_iterator<char>());
+    std::size_t at = 0;
+    while (at < text.size()) {
+      std::size_t end = text.find('\0', at);
+      if (end == std::string::npos) end = text.size();
+      if (text.compare(at, end - at, needle) == 0) {
+        found.push_back(std::stoi(name));
+        break;
+      }
+      at = end + 1;
+    }
+  }
+  return found;
+}
+
+// Runs parity with args in its own process group; kills the group at the deadline.
+Invocation run_parity(const std::vector<std::string>& args,
+                      std::chrono::seconds deadline = std::chrono::seconds(280)) {
+  Invocation result;
+  result.token = unique_token();
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  std::vector<std::string> argv_text = {PARITY_EXE};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::string token_entry = "PARITY_E2E_TOKEN=" + result.token;
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::dup2(pipe_fds[1], 1);
+    ::dup2(pipe_fds[1], 2);
+    ::putenv(token_entry.data());
+    ::unsetenv("COLUMNS");
+    std::vector<char*> argv;
+    for (auto& arg : argv_text) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);
+  ::close(pipe_fds[1]);
+  auto stop_at = std::chrono::steady_clock::now() + deadline;
+  char buffer[65536];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        stop_at - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      result.deadline_hit = true;
+      ::kill(-pid, SIGKILL);
+      break;
+    }
+    pollfd poll_fd{pipe_fds[0], POLLIN, 0};
+    int ready = ::poll(&poll_fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;
+    ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer);
+    if (got <= 0) break;
+    result.output.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(pipe_fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// Nothing of the invocation's tree may be alive once parity has exited. A leftover is killed (so the
+// test does not leak it either) and reported.
+void expect_no_process_left(const Invocation& invocation) {
+  auto left = processes_with_token(invocation.token);
+  for (int attempt = 0; attempt < 20 && !left.empty(); ++attempt) {  // zombies being reaped
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    left = processes_with_token(invocation.token);
+  }
+  for (int pid : left) ::kill(pid, SIGKILL);
+  EXPECT_TRUE(left.empty()) << left.size() << " process(es) of the run still alive, first pid "
+                            << (left.empty() ? 0 : left.front());
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "parity-e2e-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  EXPECT_TRUE(in.good()) << "no report at " << file;
+  if (!in) return json::object();
+  return json::parse(in);
+}
+
+// "case [method] impl" -> the result entry.
+std::map<std::string, json> results_by_key(const json& report) {
+  std::map<std::string, json> results;
+  for (const auto& result : report.value("results", json::array())) {
+    results[result["case"].get<std::string>() + " [" + result["start_method"].get<std::string>() +
+            "] " + result["impl"].get<std::string>()] = result;
+  }
+  return results;
+}
+
+std::string joined_reasons(const json& result) {
+  std::string text;
+  for (const auto& reason : result["reasons"]) text += reason.get<std::string>() + "\n";
+  return text;
+}
+
+std::vector<std::string> common_args() { return {"--cases", fixtures.string(), "--python", PARITY_PYTHON}; }
+
+std::vector<std::string> with_common(std::vector<std::string> args) {
+  auto common = common_args();
+  args.insert(args.end(), common.begin(), common.end());
+  return args;
+}
+
+TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
+  TempDir dir;
+  Invocation run = run_parity(with_common({"run", "-j", "2", "--no-reference", "--json",
+                                           (dir.path() / "report.json").string(), "--junit",
+                                           (dir.path() / "junit.xml").string()}));
+  ASSERT_FALSE(run.deadline_hit) << run.output;
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  expect_no_process_left(run);
+
+  json report = read_json(dir.path() / "report.json");
+  EXPECT_EQ(report["schema"], "parity-report/1");
+  EXPECT_EQ(report["success"], false);
+  auto results = results_by_key(report);
+
+  std::map<std::string, std::string> expected;
+  for (const char* method : {"fork", "spawn", "forkserver"}) {
+    for (const char* impl : {"python", "cpp"}) {
+      expected[std::string("basic/passes [") + method + "] " + impl] = "PASS";
+      expected[std::string("pids/positions [") + method + "] " + impl] = "PASS";
+      expected[std::string("malformed/unknown_key [") + method + "] " + impl] = "UNRESOLVED";
+      expected[std::string("malformed/wrong_type [") + method + "] " + impl] = "UNRESOLVED";
+    }
+  }
+  expected["basic/differs [fork] python"] = "PASS";
+  expected["basic/differs [fork] cpp"] = "FAIL";
+  for (const char* impl : {"python", "cpp"}) {
+    expected[std::string("hangs/unexpected [fork] ") + impl] = "TIMEOUT";
+    expected[std::string("hangs/expected [fork] ") + impl] = "PASS";
+    expected[std::string("hangs/expected [spawn] ") + impl] = "PASS";
+    expected[std::string("crashes/segfault [fork] ") + impl] = "CRASH";
+    expected[std::string("leaks/grandchild [fork] ") + impl] = "FAIL";
+  }
+
+  std::map<std::string, std::string> actual;
+  for (const auto& [key, result] : results) actual[key] = result["result"].get<std::string>();
+  EXPECT_EQ(actual, expected) << run.output;
+
+  if (results.count("basic/differs [fork] cpp")) {
+    std::string diff = results["basic/differs [fork] cpp"]["diff"];
+    EXPECT_NE(diff.find("-answer 42"), std::string::npos) << diff;
+    EXPECT_NE(diff.find("+answer 43"), std::string::npos) << diff;
+    EXPECT_NE(run.output.find("+answer 43"), std::string::npos) << "console shows the diff";
+  }
+  for (const char* impl : {"python", "cpp"}) {
+    std::string key = std::string("leaks/grandchild [fork] ") + impl;
+    if (!results.count(key)) continue;
+    EXPECT_NE(joined_reasons(results[key]).find("leak"), std::string::npos)
+        << joined_reasons(results[key]);
+    EXPECT_FALSE(results[key]["runs"][0]["leaked_processes"].empty());
+  }
+  for (const char* method : {"fork", "spawn", "forkserver"}) {
+    std::string unknown = std::string("malformed/unknown_key [") + method + "] cpp";
+    std::string wrong = std::string("malformed/wrong_type [") + method + "] python";
+    if (results.count(unknown))
+      EXPECT_NE(joined_reasons(results[unknown]).find("unknown_key/case.toml:5"), std::string::npos)
+          << joined_reasons(results[unknown]);
+    if (results.count(wrong))
+      EXPECT_NE(joined_reasons(results[wrong]).find("wrong_type/case.toml:4"), std::string::npos)
+          << joined_reasons(results[wrong]);
+  }
+  if (results.count("basic/passes [spawn] cpp")) {
+    const json& passes = results["basic/passes [spawn] cpp"];
+    EXPECT_TRUE(passes["ratio_to_python"].is_number());
+    EXPECT_GT(passes["median_wall_s"].get<double>(), 0);
+    EXPECT_EQ(passes["runs"][0]["metrics"]["items"], 4);
+  }
+
+  std::ifstream junit_file(dir.path() / "junit.xml");
+  std::string junit((std::istreambuf_iterator<char>(junit_file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(junit.find("<testsuites name=\"parity\" tests=\"36\" failures=\"7\" errors=\"12\""),
+            std::string::npos)
+      << junit.substr(0, 400);
+  EXPECT_NE(junit.find("<testsuite name=\"hangs\""), std::string::npos);
+  EXPECT_NE(junit.find("classname=\"basic.differs\" name=\"differs [fork] cpp\""), std::string::npos);
+}
+
+TEST(EndToEnd, SelectionOfPassingFixturesExitsZero) {
+  TempDir dir;
+  Invocation run = run_parity(with_common({"run", "basic/passes", "--start-method", "spawn",
+                                           "--repeat", "3", "--json",
+                                           (dir.path() / "report.json").string()}));
+  ASSERT_FALSE(run.deadline_hit) << run.output;
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  expect_no_process_left(run);
+  json report = read_json(dir.path() / "report.json");
+  ASSERT_EQ(report["results"].size(), 2u) << run.output;
+  for (const auto& result : report["results"]) {
+    EXPECT_EQ(result["result"], "PASS");
+    EXPECT_EQ(result["runs"].size(), 3u);
+    EXPECT_EQ(result["outcome_histogram"]["exit:0"], 3);
+    EXPECT_EQ(result["metric_histograms"]["items"]["4"], 3);
+  }
+  EXPECT_NE(run.output.find("Distributions"), std::string::npos) << run.output;
+}
+
+TEST(EndToEnd, ShardsPartitionTheCases) {
+  std::vector<std::string> seen;
+  for (const char* shard : {"1/2", "2/2"}) {
+    TempDir dir;
+    Invocation run = run_parity(with_common({"run", "*/p*", "--impl", "python", "--start-method",
+                                             "fork", "--shard", shard, "--json",
+                                             (dir.path() / "report.json").string()}));
+    ASSERT_FALSE(run.deadline_hit) << run.output;
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    json report = read_json(dir.path() / "report.json");
+    ASSERT_EQ(report["results"].size(), 1u) << run.output;
+    EXPECT_EQ(report["results"][0]["impl"], "python");
+    seen.push_back(report["results"][0]["case"]);
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"basic/passes", "pids/positions"}));
+}
+
+TEST(EndToEnd, UsageErrorsExitTwo) {
+  EXPECT_EQ(run_parity({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(run_parity(with_common({"run", "--shard", "3/2"})).exit_code, 2);
+  EXPECT_EQ(run_parity(with_common({"run", "--impl", "java"})).exit_code, 2);
+  EXPECT_EQ(run_parity(with_common({"show", "no/such_case"})).exit_code, 2);
+}
+
+TEST(EndToEnd, ListNamesCasesAndMalformedOnes) {
+  Invocation list = run_parity({"list", "--cases", fixtures.string()});
+  EXPECT_EQ(list.exit_code, 1) << list.output;  // malformed fixtures
+  EXPECT_NE(list.output.find("basic/passes  [fork,spawn,forkserver]"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("malformed/wrong_type  UNRESOLVED"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("9 cases"), std::string::npos) << list.output;
+}
+
+TEST(EndToEnd, ShowOnAHangShowsStacksOfBothTrees) {
+  Invocation show = run_parity(with_common({"show", "hangs/expected", "--start-method", "fork"}));
+  ASSERT_FALSE(show.deadline_hit) << show.output;
+  EXPECT_EQ(show.exit_code, 0) << show.output;
+  expect_no_process_left(show);
+  const std::string& out = show.output;
+  auto python_stacks = out.find("stacks of the python process tree");
+  auto cpp_stacks = out.find("stacks of the cpp process tree");
+  ASSERT_NE(python_stacks, std::string::npos) << out;
+  ASSERT_NE(cpp_stacks, std::string::npos) << out;
+  std::string python_part = out.substr(python_stacks, cpp_stacks - python_stacks);
+  std::string cpp_part = out.substr(cpp_stacks);
+  // Both processes of each tree: the parent and its forked child.
+  EXPECT_NE(python_part.find("in block_forever"), std::string::npos) << python_part;
+  EXPECT_NE(python_part.find("(most recent call first)"), std::string::npos) << python_part;
+  EXPECT_NE(cpp_part.find("block_forever"), std::string::npos) << cpp_part;
+  EXPECT_NE(cpp_part.find("main ()"), std::string::npos) << cpp_part;
+  // The rerun commands and the side-by-side outputs.
+  EXPECT_NE(out.find("rerun by hand"), std::string::npos);
+  EXPECT_NE(out.find("cd " + (fixtures / "hangs/expected").string() + " && "), std::string::npos) << out;
+  EXPECT_NE(out.find("case.py --start-method fork"), std::string::npos) << out;
+  EXPECT_NE(out.find("forked child_pid"), std::string::npos) << out;
+}
+
+TEST(EndToEnd, RecordedReferenceDetectsCPythonDrift) {
+  TempDir dir;
+  fs::path reference = dir.path() / "reference";
+  Invocation record = run_parity(with_common({"record", "basic/passes", "--start-method", "fork",
+                                              "--reference", reference.string()}));
+  ASSERT_EQ(record.exit_code, 0) << record.output;
+  fs::path recorded;
+  for (const auto& entry : fs::recursive_directory_iterator(reference))
+    if (entry.path().filename() == "fork.json") recorded = entry.path();
+  ASSERT_FALSE(recorded.empty()) << record.output;
+  EXPECT_NE(recorded.string().find("basic/passes/fork.json"), std::string::npos);
+
+  auto run_against_reference = [&] {
+    return run_parity(with_common({"run", "basic/passes", "--start-method", "fork", "--reference",
+                                   reference.string(), "--json",
+                                   (dir.path() / "report.json").string()}));
+  };
+  Invocation same = run_against_reference();
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+
+  // Pretend an older CPython printed something else.
+  json document = read_json(recorded);
+  document["outputs"][0][1] = "result [0, 1, 4, 9, 16]";
+  std::ofstream(recorded) << document.dump(2);
+  Invocation drift = run_against_reference();
+  EXPECT_EQ(drift.exit_code, 1) << drift.output;
+  auto results = results_by_key(read_json(dir.path() / "report.json"));
+  EXPECT_EQ(results["basic/passes [fork] python"]["result"], "REFERENCE-CHANGED") << drift.output;
+  EXPECT_EQ(results["basic/passes [fork] cpp"]["result"], "PASS") << drift.output;
+}
+
+}  // namespace
