@@ -438,6 +438,10 @@ TEST(SynchronizeTravel, OnlyThroughInheritance) {
   EXPECT_EQ(error_of([] { (void)mp::dumps(mp::Condition{}); }), message("Condition"));
   EXPECT_EQ(error_of([] { (void)mp::dumps(mp::Event{}); }), message("Condition"));
   EXPECT_EQ(error_of([] { (void)mp::dumps(mp::Barrier{2}); }), message("Condition"));
+  auto [receiver, sender] = mp::Pipe();
+  EXPECT_EQ(error_of([&] { sender.send(mp::Lock{}); }), message("Lock"));
+  EXPECT_EQ(error_of([&] { sender.send(std::vector<mp::Semaphore>(1)); }), message("Semaphore"));
+  EXPECT_FALSE(receiver.poll());  // nothing half-sent
 }
 
 }  // namespace
