@@ -43,16 +43,6 @@ std::vector<std::string_view> split_words(std::string_view line) {
   return words;
 }
 
-// A word that names a pid: pid, ppid, <anything>_pid, getpid(), getppid(), the "parent=" of
-// CPython's Process repr, and pids/<anything>_pids (which take only a bracketed list: "pids 4" is
-// a count). The number or list follows; see PidLabeler::relabel.
-const std::regex& pid_keyword() {
-  static const std::regex keyword(
-      R"(\b(?:(?:\w+_)?(?:ppid|pids?)\b|getp?pid\(\)|parent(?==)))",
-      std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-  return keyword;
-}
-
 }  // namespace
 
 std::span<const std::string_view> builtin_rule_sets() { return rule_set_names; }
@@ -160,16 +150,22 @@ std::string PidLabeler::label_for(std::string_view digits) {
   return labels_.back().second;
 }
 
-std::string PidLabeler::relabel(std::string_view line) {
-  std::string text(line);
+std::string PidLabeler::relabel(std::string_view text) {
   std::string out;
   std::size_t copied = 0;  // text[0, copied) is already in out
-  auto number_at = [&](std::size_t at) -> std::size_t {  // end of a pid number at `at`, or `at`
+  auto relabel_number = [&](std::size_t at, std::size_t end) {
+    out.append(text.substr(copied, at - copied));
+    out += label_for(text.substr(at, end - at));
+    copied = end;
+  };
+  // The end of a pid number starting at `at`, or `at` when there is none there: 1..7 digits
+  // (pid_max <= 4194304), not followed by a word character or by ".<digit>".
+  auto number_at = [&](std::size_t at) -> std::size_t {
     std::size_t end = at;
     while (end < text.size() && is_digit(text[end])) ++end;
-    if (end == at || end - at > 7) return at;  // pids fit in 7 digits (pid_max <= 4194304)
-    if (end < text.size() && (is_word_char(text[end]) ||
-                              (text[end] == '.' && end + 1 < text.size() && is_digit(text[end + 1]))))
+    if (end == at || end - at > 7) return at;
+    if (end < text.size() &&
+        (is_word_char(text[end]) || (text[end] == '.' && end + 1 < text.size() && is_digit(text[end + 1]))))
       return at;
     return end;
   };
@@ -177,26 +173,51 @@ std::string PidLabeler::relabel(std::string_view line) {
     while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
     return at;
   };
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), pid_keyword());
-       it != std::sregex_iterator(); ++it) {
-    std::size_t at = static_cast<std::size_t>(it->position() + it->length());
-    if (static_cast<std::size_t>(it->position()) < copied) continue;
-    at = skip_spaces(at);
-    if (at < text.size() && (text[at] == '=' || text[at] == ':')) {
-      at = skip_spaces(at + 1);
-    } else if (text.compare(at, 3, "is ") == 0) {
-      at = skip_spaces(at + 3);
+
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!is_word_char(text[i])) {
+      ++i;
+      continue;
     }
+    std::size_t word_end = i;
+    while (word_end < text.size() && is_word_char(text[word_end])) ++word_end;
+    std::string word(text.substr(i, word_end - i));
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t underscore = word.rfind('_');
+    std::string_view base = underscore == std::string::npos || underscore == 0
+                                ? std::string_view(word)
+                                : std::string_view(word).substr(underscore + 1);
+    // A word that names a pid: pid, ppid, NAME_pid, getpid(), getppid(), the "parent=" of
+    // CPython's Process repr; pids and NAME_pids take only a bracketed list ("pids 4" is a count).
+    enum class Takes { nothing, number_or_list, list } takes = Takes::nothing;
+    std::size_t at = word_end;
+    if (base == "pid" || base == "ppid") {
+      takes = Takes::number_or_list;
+    } else if (base == "pids") {
+      takes = Takes::list;
+    } else if ((base == "getpid" || base == "getppid") && text.substr(word_end, 2) == "()") {
+      takes = Takes::number_or_list;
+      at = word_end + 2;
+    } else if (word == "parent" && word_end < text.size() && text[word_end] == '=') {
+      takes = Takes::number_or_list;
+    }
+    i = word_end;
+    if (takes == Takes::nothing) continue;
+
+    at = skip_spaces(at);
+    if (at < text.size() && (text[at] == '=' || text[at] == ':')) at = skip_spaces(at + 1);
+    else if (text.substr(at, 3) == "is ") at = skip_spaces(at + 3);
+
     if (at < text.size() && (text[at] == '[' || text[at] == '(')) {
-      // A list of pids: "pids [12, 13]". Numbers are relabelled while the list stays well formed.
+      // "pids [12, 13]": numbers are relabelled while the list stays well formed.
       std::size_t next = at + 1;
       while (true) {
         next = skip_spaces(next);
         std::size_t end = number_at(next);
         if (end == next) break;
-        out.append(text, copied, next - copied);
-        out += label_for(std::string_view(text).substr(next, end - next));
-        copied = end;
+        relabel_number(next, end);
+        i = end;
         next = skip_spaces(end);
         if (next < text.size() && text[next] == ',') {
           ++next;
@@ -204,16 +225,15 @@ std::string PidLabeler::relabel(std::string_view line) {
         }
         break;
       }
-      continue;
+    } else if (takes == Takes::number_or_list) {
+      std::size_t end = number_at(at);
+      if (end != at) {
+        relabel_number(at, end);
+        i = end;
+      }
     }
-    bool plural = it->str().back() == 's' || it->str().back() == 'S';
-    std::size_t end = plural ? at : number_at(at);
-    if (end == at) continue;
-    out.append(text, copied, at - copied);
-    out += label_for(std::string_view(text).substr(at, end - at));
-    copied = end;
   }
-  out.append(text, copied, std::string::npos);
+  out.append(text.substr(copied));
   return out;
 }
 
