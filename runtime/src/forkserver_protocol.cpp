@@ -79,11 +79,12 @@ void answer_challenge(int fd, std::string_view authkey) {
 void send_frame_with_fds(int fd, std::string_view bytes, const std::vector<int>& fds) {
   if (fds.size() > kMaxFds) throw ValueError("too many descriptors for one process object");
   std::uint64_t size = bytes.size();
-  iovec iov{&size, sizeof size};
+  // Header and payload in one sendmsg: the server wakes once and finds the whole request.
+  iovec iov[2] = {{&size, sizeof size}, {const_cast<char*>(bytes.data()), bytes.size()}};
   std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
   msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = 2;
   if (!fds.empty()) {
     msg.msg_control = control.data();
     msg.msg_controllen = control.size();
@@ -98,10 +99,13 @@ void send_frame_with_fds(int fd, std::string_view bytes, const std::vector<int>&
     n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   if (n < 0) throw_os_error(errno);
-  if (static_cast<std::size_t>(n) < sizeof size) {
-    write_all(fd, reinterpret_cast<const char*>(&size) + n, sizeof size - static_cast<std::size_t>(n));
+  std::size_t sent = static_cast<std::size_t>(n);
+  if (sent < sizeof size) {
+    write_all(fd, reinterpret_cast<const char*>(&size) + sent, sizeof size - sent);
+    sent = sizeof size;
   }
-  write_all(fd, bytes.data(), bytes.size());
+  std::size_t payload_sent = sent - sizeof size;
+  write_all(fd, bytes.data() + payload_sent, bytes.size() - payload_sent);
 }
 
 bool recv_frame_with_fds(int fd, std::string& bytes, std::vector<int>& fds) {

@@ -24,10 +24,19 @@ struct ProcessGlobals {
   int counter = 1;   // next identity component of a child (CPython's _process_counter)
   std::vector<std::shared_ptr<Popen>> children;
   Process* current = nullptr;
+  // The parent_process() view, built on first use from parent_pid/parent_name (a forked child
+  // that never asks pays nothing for it).
+  std::mutex parent_mutex;
   std::unique_ptr<Process> parent;
+  int parent_pid = 0;
+  std::string parent_name;
   bool is_child = false;
-  bool making_main = false;
 };
+
+// Set on this thread while the Process constructor builds the main process object or a parent
+// view: neither takes a number from the counter.
+thread_local bool making_main = false;
+thread_local bool making_parent_view = false;
 
 ProcessGlobals& globals() {
   static ProcessGlobals* instance = new ProcessGlobals;  // never destroyed: used from atexit
@@ -46,9 +55,9 @@ std::string random_authkey() {
 
 Process& main_process() {
   static Process* instance = [] {
-    globals().making_main = true;
+    making_main = true;
     auto* p = new Process();
-    globals().making_main = false;
+    making_main = false;
     return p;
   }();
   return *instance;
@@ -113,11 +122,11 @@ void become_child(Process& self, const std::string& start_method, int parent_pid
     ::dup2(devnull, 0);
     ::close(devnull);
   }
-  auto parent = std::make_unique<Process>(
-      ProcessOptions{.name = std::move(parent_name), .daemon = false, .start_method = {}});
-  ProcessAccess::mark_parent_view(*parent, parent_pid);
-  g.parent = std::move(parent);
-  g.counter = 1;  // after the parent view took a number: the first child is "<name>:1"
+  new (&g.parent_mutex) std::mutex;
+  (void)g.parent.release();  // an inherited view of the grandparent is not ours to destroy
+  g.parent_pid = parent_pid;
+  g.parent_name = std::move(parent_name);
+  g.counter = 1;
 }
 
 void ProcessAccess::mark_parent_view(Process& p, int pid) {
@@ -136,9 +145,13 @@ Process::Process() : Process(ProcessOptions{}) {}
 
 Process::Process(ProcessOptions options) {
   detail::ProcessGlobals& g = globals();
-  if (g.making_main) {
+  if (detail::making_main) {
     name_ = "MainProcess";
     authkey_ = detail::random_authkey();
+    return;
+  }
+  if (detail::making_parent_view) {
+    name_ = std::move(options.name);
     return;
   }
   Process& parent = current_process();
@@ -305,7 +318,17 @@ Process& current_process() {
   return detail::main_process();
 }
 
-Process* parent_process() { return globals().parent.get(); }
+Process* parent_process() {
+  detail::ProcessGlobals& g = globals();
+  std::lock_guard lock(g.parent_mutex);
+  if (!g.parent && g.parent_pid != 0) {
+    detail::making_parent_view = true;
+    g.parent = std::make_unique<Process>(ProcessOptions{.name = g.parent_name, .daemon = false, .start_method = {}});
+    detail::making_parent_view = false;
+    detail::ProcessAccess::mark_parent_view(*g.parent, g.parent_pid);
+  }
+  return g.parent.get();
+}
 
 std::vector<Process*> active_children() {
   detail::cleanup_children();
