@@ -124,6 +124,41 @@ void wait_broken_barrier(mp::Barrier barrier, mp::RawValue<int> outcome) {
   outcome.set_value(message == "BrokenBarrierError" ? 1 : 2);
 }
 
+constexpr int kRounds = 2000;
+
+// The other side of a ping-pong: a lost wake-up leaves one side asleep forever (the parent's
+// bounded acquire then fails and the child is killed).
+void pong_semaphores(mp::Semaphore ping, mp::Semaphore pong) {
+  for (int i = 0; i < kRounds; ++i) {
+    if (!ping.acquire(true, 60s)) throw mp::TimeoutError("ping lost");
+    pong.release();
+  }
+}
+
+void pong_locks(mp::Lock ping, mp::Lock pong) {
+  for (int i = 0; i < kRounds; ++i) {
+    if (!ping.acquire(true, 60s)) throw mp::TimeoutError("ping lost");
+    pong.release();
+  }
+}
+
+// Alternates turns through a Condition-protected shared turn counter.
+void take_odd_turns(mp::Condition condition, mp::RawValue<int> turn) {
+  for (int i = 0; i < kRounds; ++i) {
+    std::lock_guard guard(condition);
+    if (!condition.wait_for([&] { return turn.value() % 2 == 1; }, 60s)) throw mp::TimeoutError("turn lost");
+    turn.set_value(turn.value() + 1);
+    condition.notify();
+  }
+}
+
+void release_slowly(mp::Semaphore semaphore, int count) {
+  for (int i = 0; i < count; ++i) {
+    if (i % 3 == 0) std::this_thread::yield();
+    semaphore.release();
+  }
+}
+
 class SynchronizeTest : public testing::TestWithParam<std::string> {};
 
 TEST_P(SynchronizeTest, LockExcludesAcrossProcesses) {
@@ -323,6 +358,71 @@ TEST_P(SynchronizeTest, NoSegmentOutlivesItsUsers) {
     EXPECT_NE(mp_test::count_segments(), before);
   }
   EXPECT_EQ(mp_test::count_segments(), before);
+}
+
+TEST_P(SynchronizeTest, SemaphorePingPongLosesNoWakeUp) {
+  mp::Semaphore ping(0);
+  mp::Semaphore pong(0);
+  auto child = start_child(GetParam(), pong_semaphores, ping, pong);
+  int completed = 0;
+  for (; completed < kRounds; ++completed) {
+    ping.release();
+    if (!pong.acquire(true, 60s)) break;
+  }
+  EXPECT_EQ(completed, kRounds);
+  EXPECT_EQ(join_bounded(*child), 0);
+}
+
+TEST_P(SynchronizeTest, LockPingPongLosesNoWakeUp) {
+  mp::Lock ping;
+  mp::Lock pong;
+  ping.acquire();
+  pong.acquire();
+  auto child = start_child(GetParam(), pong_locks, ping, pong);
+  int completed = 0;
+  for (; completed < kRounds; ++completed) {
+    ping.release();
+    if (!pong.acquire(true, 60s)) break;
+  }
+  EXPECT_EQ(completed, kRounds);
+  EXPECT_EQ(join_bounded(*child), 0);
+}
+
+TEST_P(SynchronizeTest, ConditionTurnTakingLosesNoNotify) {
+  mp::Condition condition;
+  mp::RawValue<int> turn(0);
+  auto child = start_child(GetParam(), take_odd_turns, condition, turn);
+  int completed = 0;
+  for (; completed < kRounds; ++completed) {
+    std::lock_guard guard(condition);
+    if (!condition.wait_for([&] { return turn.value() % 2 == 0; }, 60s)) break;
+    turn.set_value(turn.value() + 1);
+    condition.notify();
+  }
+  EXPECT_EQ(completed, kRounds);
+  EXPECT_EQ(join_bounded(*child), 0);
+  EXPECT_EQ(turn.value(), 2 * kRounds);
+}
+
+// Waits that time out while releases arrive must neither lose nor invent units.
+TEST_P(SynchronizeTest, TimedOutAcquiresRacingReleasesKeepTheCount) {
+  constexpr int kReleases = 3000;
+  mp::Semaphore semaphore(0);
+  auto child = start_child(GetParam(), release_slowly, semaphore, kReleases);
+  int acquired = 0;
+  int timeouts = 0;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (acquired < kReleases && std::chrono::steady_clock::now() < deadline) {
+    if (semaphore.acquire(true, std::chrono::microseconds(acquired % 50))) {
+      ++acquired;
+    } else {
+      ++timeouts;
+    }
+  }
+  EXPECT_EQ(join_bounded(*child), 0);
+  EXPECT_EQ(acquired, kReleases);
+  EXPECT_EQ(semaphore.get_value(), 0);
+  RecordProperty("timeouts", timeouts);
 }
 
 INSTANTIATE_TEST_SUITE_P(StartMethods, SynchronizeTest, testing::ValuesIn(mp_test::kStartMethods),
