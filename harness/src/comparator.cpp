@@ -76,6 +76,8 @@ std::vector<Edit> edit_script(const std::vector<std::string>& a, const std::vect
   return edits;
 }
 
+bool started(const NormalizedRun& run) { return run.record.status.has_value(); }
+
 // difflib's range format: "start,length", "start" for one line, "before,0" for none.
 std::string range(std::size_t first, std::size_t length) {
   if (length == 1) return std::to_string(first + 1);
@@ -164,12 +166,13 @@ Comparison compare_lines(const std::vector<std::string>& left, const std::vector
 }
 
 std::vector<std::string> representative_output(const std::vector<NormalizedRun>& runs) {
-  if (runs.empty()) return {};
   std::map<std::vector<std::string>, std::pair<int, std::size_t>> seen;  // output -> count, first
   for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!started(runs[i])) continue;
     auto [it, inserted] = seen.try_emplace(runs[i].lines, 0, i);
     ++it->second.first;
   }
+  if (seen.empty()) return {};
   const std::vector<std::string>* best = nullptr;
   std::pair<int, std::size_t> best_rank{0, 0};
   for (const auto& [output, rank] : seen) {
@@ -185,6 +188,10 @@ std::vector<std::string> representative_output(const std::vector<NormalizedRun>&
 Comparison compare_runs(const CaseSpec& spec, StartMethod method,
                         const std::vector<NormalizedRun>& python_runs,
                         const std::vector<NormalizedRun>& cpp_runs) {
+  auto any_started = [](const std::vector<NormalizedRun>& runs) {
+    return std::any_of(runs.begin(), runs.end(), started);
+  };
+  if (!any_started(python_runs) || !any_started(cpp_runs)) return {};
   CompareOptions options;
   options.mode = spec.compare;
   options.left_label = "python [" + to_string(method) + "]";

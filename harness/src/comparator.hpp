@@ -34,13 +34,14 @@ std::string unified_diff(const std::vector<std::string>& left, const std::vector
                          std::string_view left_label, std::string_view right_label,
                          int context = 3);
 
-// The output a set of runs stands for: the most frequent normalized output (ties: the earliest run).
-// With runs > 1 a deterministic case gives every run the same output; a racy one should compare
-// "none" or "unordered". Empty runs give an empty output.
+// The output a set of runs stands for: the most frequent normalized output (ties: the earliest run)
+// among the runs that started. With runs > 1 a deterministic case gives every run the same output;
+// a racy one should compare "none" or "unordered". No started run gives an empty output.
 std::vector<std::string> representative_output(const std::vector<NormalizedRun>& runs);
 
 // The python and cpp runs of one start method under the case's compare mode, labelled
-// "python [fork]" and "cpp [fork]" in the diff.
+// "python [fork]" and "cpp [fork]" in the diff. When either side has no started run there is
+// nothing to compare (that side is UNRESOLVED on its own): equal.
 Comparison compare_runs(const CaseSpec& spec, StartMethod method,
                         const std::vector<NormalizedRun>& python_runs,
                         const std::vector<NormalizedRun>& cpp_runs);

@@ -176,17 +176,25 @@ TEST(Comparator, NoneIsAlwaysEqual) {
 TEST(Comparator, RepresentativeOutputIsTheMostFrequent) {
   auto run = [](Lines lines) {
     NormalizedRun normalized;
+    normalized.record.status = ExitStatus::exited(0);
     normalized.lines = std::move(lines);
     return normalized;
   };
+  NormalizedRun never;  // no status: never started
+  never.lines = {"ignored"};
   EXPECT_EQ(representative_output({}), Lines{});
   EXPECT_EQ(representative_output({run({"x"}), run({"y"}), run({"y"})}), Lines{"y"});
   EXPECT_EQ(representative_output({run({"z"}), run({"a"}), run({"a"}), run({"z"})}), Lines{"z"});
+  EXPECT_EQ(representative_output({never, never, run({"b"})}), Lines{"b"});
+  EXPECT_EQ(representative_output({never}), Lines{});
 
   CaseSpec spec;
   Comparison result = compare_runs(spec, StartMethod::spawn, {run({"1"})}, {run({"2"})});
   EXPECT_FALSE(result.equal);
   EXPECT_EQ(result.diff.rfind("--- python [spawn]\n+++ cpp [spawn]\n", 0), 0u) << result.diff;
+  // A side with no started run: nothing to compare against.
+  EXPECT_TRUE(compare_runs(spec, StartMethod::spawn, {never}, {run({"2"})}).equal);
+  EXPECT_TRUE(compare_runs(spec, StartMethod::spawn, {run({"1"})}, {}).equal);
   spec.compare = CompareMode::none;
   EXPECT_TRUE(compare_runs(spec, StartMethod::spawn, {run({"1"})}, {run({"2"})}).equal);
 }
