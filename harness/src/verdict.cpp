@@ -101,8 +101,10 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
       }
     }
 
-    // What was alive when the harness killed a hung tree is not a leak: the harness ended it.
-    if (!run.record.timed_out) {
+    // Leaks count only when the program exited: a program killed by a signal (the harness's at the
+    // timeout, or any other) cannot clean up, in CPython as in mp, and the launcher removes what
+    // it left anyway.
+    if (observed->kind == Outcome::Kind::exit) {
       for (const ProcessInfo& process : run.record.leaked_processes) {
         failed = true;
         result.reasons.push_back(prefix + "leaked process " + std::to_string(process.pid) + ": " +

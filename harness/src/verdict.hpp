@@ -23,7 +23,7 @@ struct OutputComparison {
 
 // Judges one case x start method x implementation over all its runs. Every run must satisfy the
 // invariants: its outcome is accepted by the expectation, each [expect.metrics] bound holds (a
-// missing metric fails it), nothing leaked. Then:
+// missing metric fails it), and, when it exited (not killed by a signal), nothing leaked. Then:
 //   - UNRESOLVED: no runs, a run that never started, or a malformed @metric line (the case is broken);
 //   - CRASH: a run killed by a signal no expectation accepts;
 //   - TIMEOUT: a run that hung (killed at the timeout) where hang is not expected;

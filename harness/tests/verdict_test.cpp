@@ -255,6 +255,12 @@ TEST(Verdict, LeaksFail) {
   NormalizedRun killed_tree = hung();
   killed_tree.record.leaked_processes = {ProcessInfo{4322, 4321, "python3 case.py"}};
   EXPECT_EQ(judge(hangs, {killed_tree}).code, ResultCode::pass);
+  // Nor did a program killed by a signal as expected: it could not clean up.
+  CaseSpec crashes = make_spec();
+  crashes.expected_outcomes = {*Outcome::parse("crash")};
+  NormalizedRun crashed = killed(11);
+  crashed.record.leaked_shm = {"sem.mp-1"};
+  EXPECT_EQ(judge(crashes, {crashed}).code, ResultCode::pass);
 }
 
 TEST(Verdict, RunsOverOneMustAllSatisfyTheOutcomeSet) {
