@@ -291,3 +291,12 @@ TEST(Verdict, CarriesHistogramsAndTheMedianWallTime) {
   EXPECT_DOUBLE_EQ(result.median_wall_s, 0.25);
   EXPECT_FALSE(result.ratio_to_python);
 }
+
+TEST(Verdict, OnlyPassXfailAndSkipAreSuccess) {
+  for (ResultCode code : {ResultCode::pass, ResultCode::xfail, ResultCode::skip})
+    EXPECT_TRUE(is_success(code)) << to_string(code);
+  for (ResultCode code : {ResultCode::fail, ResultCode::xpass, ResultCode::timeout, ResultCode::crash,
+                          ResultCode::unresolved, ResultCode::reference_changed})
+    EXPECT_FALSE(is_success(code)) << to_string(code);
+  EXPECT_EQ(to_string(ResultCode::reference_changed), "REFERENCE-CHANGED");
+}
