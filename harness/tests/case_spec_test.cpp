@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -380,6 +381,52 @@ TEST(DiscoverCases, FindsSortsAndReportsBadCases) {
       ASSERT_TRUE(loaded.spec) << loaded.id << ": " << loaded.error;
       EXPECT_EQ(loaded.spec->id, loaded.id);
       EXPECT_TRUE(loaded.error.empty());
+    }
+  }
+}
+
+TEST(CaseSpec, MangledFilesFailOnlyWithCaseErrors) {
+  // Deterministic mutations of a full case.toml: every outcome is a spec or a CaseError whose
+  // location is inside the file; nothing else escapes the loader.
+  const std::string good = header + R"(tags = ["a"]
+start_methods = ["fork", "spawn"]
+runs = 2
+normalize = ["pids"]
+params = { n = "1" }
+[expect]
+outcome = ["exit:0", "hang"]
+[expect.metrics]
+m = { min = 1, max = 2 }
+[[expect.override]]
+impl = "cpp"
+xfail = true
+reason = "r"
+)";
+  const std::string alphabet = "[]{}=\",.:#'\n abc01";
+  TempDir dir;
+  unsigned state = 12345;
+  auto next = [&] { return state = state * 1103515245u + 12345u, (state >> 16) & 0x7fff; };
+  int lines = static_cast<int>(std::count(good.begin(), good.end(), '\n')) + 1;
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string text = good;
+    for (int edit = 0, edits = 1 + next() % 3; edit < edits; ++edit) {
+      std::size_t at = next() % text.size();
+      switch (next() % 3) {
+        case 0: text.erase(at, 1); break;
+        case 1: text.insert(at, 1, alphabet[next() % alphabet.size()]); break;
+        default: text[at] = alphabet[next() % alphabet.size()]; break;
+      }
+    }
+    fs::path path = dir.path() / "c" / "case.toml";
+    if (trial == 0) write_case(dir.path() / "c", text);
+    else write_file(path, text);
+    try {
+      load_case(path, "c");
+    } catch (const CaseError& error) {
+      EXPECT_GE(error.where().line, 1) << error.what() << "\n" << text;
+      EXPECT_LE(error.where().line, lines + 3) << error.what() << "\n" << text;
+    } catch (const std::exception& other) {
+      ADD_FAILURE() << "not a CaseError: " << other.what() << "\n" << text;
     }
   }
 }
