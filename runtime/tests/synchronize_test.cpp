@@ -198,6 +198,7 @@ TEST_P(SynchronizeTest, LockHeldByKilledProcessStaysHeld) {
   EXPECT_EQ(join_bounded(*child), -9);
   EXPECT_FALSE(lock.acquire(false));
   EXPECT_FALSE(lock.acquire(true, 100ms));
+  EXPECT_EQ(lock.repr(), "<Lock(owner=SomeOtherProcess)>");
 }
 
 TEST_P(SynchronizeTest, RLockReleasedByAnotherProcessIsAnAssertionError) {
@@ -524,6 +525,29 @@ TEST(SynchronizeThreads, ConditionBetweenThreadsOfOneProcess) {
     EXPECT_TRUE(condition.wait_for([&] { return items == 100; }, 60s));
   }
   producer.join();
+}
+
+TEST(SynchronizeRepr, AsCPythonPrintsThem) {
+  mp::Lock lock;
+  EXPECT_EQ(lock.repr(), "<Lock(owner=None)>");
+  lock.acquire();
+  EXPECT_EQ(lock.repr(), "<Lock(owner=MainProcess)>");
+  std::string from_thread;
+  std::thread([&] { from_thread = lock.repr(); }).join();
+  EXPECT_EQ(from_thread, "<Lock(owner=SomeOtherThread)>");
+  mp::RLock rlock;
+  EXPECT_EQ(rlock.repr(), "<RLock(None, 0)>");
+  rlock.acquire();
+  rlock.acquire();
+  EXPECT_EQ(rlock.repr(), "<RLock(MainProcess, 2)>");
+  std::thread([&] { from_thread = rlock.repr(); }).join();
+  EXPECT_EQ(from_thread, "<RLock(SomeOtherThread, nonzero)>");
+  EXPECT_EQ(mp::Semaphore(2).repr(), "<Semaphore(value=2)>");
+  mp::BoundedSemaphore bounded(2);
+  bounded.acquire();
+  EXPECT_EQ(bounded.repr(), "<BoundedSemaphore(value=1, maxvalue=2)>");
+  EXPECT_EQ(mp::Condition().repr(), "<Condition(<RLock(None, 0)>, 0)>");
+  EXPECT_EQ(mp::Condition(mp::Lock{}).repr(), "<Condition(<Lock(owner=None)>, 0)>");
 }
 
 // Sending a lock anywhere but to a starting child fails as CPython's pickling does.

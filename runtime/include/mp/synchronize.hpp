@@ -34,6 +34,7 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "mp/detail/function_identity.hpp"
@@ -127,6 +128,13 @@ class SemLock {
   std::uint32_t count() const noexcept;
   // The current value (free units).
   std::uint32_t value() const noexcept { return state_->value.load(std::memory_order_relaxed); }
+  std::uint32_t maxvalue() const noexcept { return state_->maxvalue; }
+  SemKind kind() const noexcept { return kind_; }
+  // CPython's repr of the Lock, RLock, Semaphore or BoundedSemaphore this is the core of:
+  // "<Lock(owner=None)>", "<RLock(MainProcess, 2)>", "<BoundedSemaphore(value=1, maxvalue=2)>".
+  // The owner is the current process's name when held by the calling thread (plus "|<tid>" off
+  // the main thread: C++ threads have no names), SomeOtherThread or SomeOtherProcess otherwise.
+  std::string repr(std::string_view semaphore_class = "Semaphore") const;
 
   const SharedMemory& memory() const noexcept { return memory_; }
   std::size_t offset() const noexcept;
@@ -211,6 +219,8 @@ class Semaphore : public detail::SemLock {
  public:
   explicit Semaphore(int value = 1);
   int get_value() const noexcept { return static_cast<int>(value()); }
+  // "<Semaphore(value=2)>", "<BoundedSemaphore(value=2, maxvalue=2)>".
+  std::string repr() const { return SemLock::repr(type_name_); }
 
   template <class Archive>
   void save(Archive& archive) const {
@@ -262,6 +272,8 @@ class Condition {
   // Wakes up to n waiters and waits until they have woken.
   void notify(int n = 1);
   void notify_all() { notify(INT_MAX); }
+  // "<Condition(<RLock(None, 0)>, 0)>": the lock's repr and the number of sleepers.
+  std::string repr() const;
 
   template <class Archive>
   void save(Archive& archive) const {
