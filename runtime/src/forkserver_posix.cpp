@@ -136,7 +136,12 @@ void start_server(ClientState& c) {
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  // The server leads its own process group (same session): a kill of the client's group (a
+  // harness timeout, a terminal) takes the client and its children, and the server, seeing EOF on
+  // its alive pipe, removes its socket directory and exits instead of dying with it in place.
+  // The children it forks rejoin the client's group (Preparation::process_group).
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
   pid_t pid = 0;
   int error = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -234,6 +239,7 @@ class ForkserverPopen final : public Popen {
 std::shared_ptr<Popen> start_forkserver(Process& process) {
   std::vector<int> fds;
   Preparation prep = prepare(process, "forkserver", fds);
+  prep.process_group = static_cast<int>(::getpgrp());
   std::string bytes = dumps(prep);
   int status[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) != 0) throw_os_error(errno);

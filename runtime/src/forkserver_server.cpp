@@ -88,6 +88,7 @@ void reap_children(Server& s) {
   ::close(status_fd);
   ::signal(SIGINT, SIG_DFL);
   ::sigprocmask(SIG_SETMASK, &s.original_mask, nullptr);
+  if (prep.process_group > 0) ::setpgid(0, prep.process_group);  // best effort: same session only
   run_prepared_child(prep, std::move(fds), /*after_fork=*/true);
 }
 
@@ -104,6 +105,8 @@ void serve_request(Server& s, const std::string& bytes, std::vector<int>& fds) {
   }
   pid_t pid = ::fork();
   if (pid == 0) become_served_child(s, status_fd, prep, std::move(exported));
+  // Also from this side (as shells do), so that no group kill can find the child in between.
+  if (pid > 0 && prep.process_group > 0) ::setpgid(pid, prep.process_group);
   for (int fd : exported) ::close(fd);
   if (pid < 0) {
     ::close(status_fd);  // the client sees EOF instead of a pid

@@ -175,6 +175,40 @@ TEST(ForkserverExitTest, NoOrphanServerWhenItsOwnerIsKilled) {
       << "the forkserver socket directory was left behind";
 }
 
+// The owner leads a process group holding its forkserver child; the whole group is SIGKILLed, as a
+// harness timeout or a terminal does. The server is outside the group, sees its owner gone, and
+// removes its directory; the forkserver child was in the group and is gone too.
+void lead_group_with_forkserver_child(std::string dir) {
+  ::setpgid(0, 0);
+  ::setenv("TMPDIR", dir.c_str(), 1);
+  static mp::Process q = mp::get_context("forkserver").Process(write_pid_and_sleep, dir + "/child.pid");
+  q.start();
+  if (!mp_test::eventually([&] { return std::filesystem::exists(dir + "/child.pid"); })) mp::exit(6);
+  mp_test::write_file(dir + "/ready", "ok");
+  mp_test::sleep_until_killed();
+}
+
+TEST(ForkserverExitTest, GroupKillLeavesNoServerChildOrDirectory) {
+  TempDir dir;
+  mp::Process p(owner_options(), lead_group_with_forkserver_child, dir.path().string());
+  p.start();
+  ASSERT_TRUE(mp_test::eventually([&] { return std::filesystem::exists(dir.file("ready")); }));
+  std::vector<int> servers = live_children_of(*p.pid());
+  ASSERT_EQ(servers.size(), 1u);
+  int child = std::stoi(mp_test::read_file(dir.file("child.pid")));
+  EXPECT_EQ(::getpgid(child), *p.pid()) << "the forkserver child is not in its client's process group";
+  EXPECT_NE(::getpgid(servers[0]), *p.pid()) << "the forkserver is in its client's process group";
+  ASSERT_EQ(::kill(-*p.pid(), SIGKILL), 0);
+  mp_test::join_bounded(p);
+  EXPECT_EQ(p.exitcode(), -SIGKILL);
+  EXPECT_TRUE(mp_test::eventually([&] { return !alive_not_zombie(child); })) << "forkserver child survived";
+  EXPECT_TRUE(mp_test::eventually([&] { return !alive_not_zombie(servers[0]); })) << "orphaned forkserver";
+  std::filesystem::remove(dir.file("ready"));
+  std::filesystem::remove(dir.file("child.pid"));
+  EXPECT_TRUE(mp_test::eventually([&] { return directory_empty(dir.path()); }))
+      << "the forkserver socket directory was left behind";
+}
+
 // The main process's exit: a helper run of this binary (the disabled test below) leaves a daemon
 // and a non-daemon child behind and returns from main; atexit runs the exit sequence.
 TEST_P(ExitTest, MainProcessExitTerminatesDaemonsAndJoinsOthers) {
