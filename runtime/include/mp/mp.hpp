@@ -10,3 +10,4 @@
 #include "mp/shared.hpp"
 #include "mp/connection.hpp"
 #include "mp/queue.hpp"
+#include "mp/pool.hpp"

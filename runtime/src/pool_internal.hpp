@@ -1,0 +1,28 @@
+#pragma once
+// Internals shared by the pool implementation files (not a public header).
+
+#include <string>
+
+#include "mp/connection.hpp"
+#include "mp/detail/pool_core.hpp"
+
+namespace mp::detail {
+
+// The target of every pool worker process (CPython's pool.worker): runs the initializer, then
+// tasks read from `channel` until end of stream or `maxtasks` tasks (0: no limit), writing each
+// outcome back. Returns normally (exit code 0).
+void pool_worker_main(Connection channel, PoolInitializer initializer, int maxtasks);
+
+// Descriptors a forked worker must not keep: the parent's ends of every pool's worker channels.
+// add/remove are called by the parent; close_pool_parent_fds by a forked worker before anything
+// else (spawn and forkserver workers start with none of them).
+void add_pool_parent_fd(int fd);
+void remove_pool_parent_fd(int fd);
+void close_pool_parent_fds(int keep_fd);
+// Held while a pool forks a worker, so that the child's copy of the registry is consistent.
+std::unique_lock<std::mutex> lock_pool_parent_fds();
+
+// "Type", "message" of the exception in flight (mp errors by their Python names).
+std::pair<std::string, std::string> describe_current_exception();
+
+}  // namespace mp::detail

@@ -1,0 +1,160 @@
+// The pool worker process (CPython's multiprocessing.pool.worker) and the registry of descriptors
+// a forked worker closes.
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <typeinfo>
+
+#include "mp/detail/function_identity.hpp"
+#include "mp/detail/os_error.hpp"
+#include "pool_internal.hpp"
+
+namespace mp::detail {
+namespace {
+
+std::mutex& registry_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::set<int>& registry() {
+  static std::set<int> fds;
+  return fds;
+}
+
+// Reads whole task frames from the channel, buffering what one recv() brings.
+class TaskReader {
+ public:
+  explicit TaskReader(int fd) : fd_(fd) { buffer_.resize(64 * 1024); }
+
+  // The next task body (trampoline + payload); false at end of stream.
+  bool next(std::string_view& body) {
+    discard_consumed();
+    for (;;) {
+      if (used_ - begin_ >= 4) {
+        std::uint32_t size = 0;
+        std::memcpy(&size, buffer_.data() + begin_, 4);
+        const std::size_t whole = 4 + static_cast<std::size_t>(size);
+        if (used_ - begin_ >= whole) {
+          body = std::string_view(buffer_.data() + begin_ + 4, size);
+          consumed_ = whole;
+          return true;
+        }
+        if (buffer_.size() - begin_ < whole) {
+          compact();
+          if (buffer_.size() < whole) buffer_.resize(whole);
+        }
+      } else if (buffer_.size() - used_ < 4) {
+        compact();
+      }
+      ssize_t n = ::recv(fd_, buffer_.data() + used_, buffer_.size() - used_, 0);
+      if (n > 0) {
+        used_ += static_cast<std::size_t>(n);
+      } else if (n == 0) {
+        return false;
+      } else if (errno != EINTR) {
+        if (errno == ECONNRESET) return false;
+        throw ErrnoError(errno);
+      }
+    }
+  }
+
+ private:
+  void discard_consumed() {
+    begin_ += consumed_;
+    consumed_ = 0;
+    if (begin_ == used_) begin_ = used_ = 0;
+  }
+  void compact() {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, used_ - begin_);
+    used_ -= begin_;
+    begin_ = 0;
+  }
+
+  int fd_;
+  std::string buffer_;
+  std::size_t begin_ = 0, used_ = 0, consumed_ = 0;
+};
+
+void send_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw ErrnoError(errno);
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+void add_pool_parent_fd(int fd) {
+  std::lock_guard lock(registry_mutex());
+  registry().insert(fd);
+}
+
+void remove_pool_parent_fd(int fd) {
+  std::lock_guard lock(registry_mutex());
+  registry().erase(fd);
+}
+
+std::unique_lock<std::mutex> lock_pool_parent_fds() { return std::unique_lock(registry_mutex()); }
+
+void close_pool_parent_fds(int keep_fd) {
+  // Not locked: a forked child's copy of the mutex is held by the parent thread that forked it.
+  for (int fd : registry()) {
+    if (fd != keep_fd) ::close(fd);
+  }
+  registry().clear();
+}
+
+std::pair<std::string, std::string> describe_current_exception() {
+  try {
+    throw;
+  } catch (const Error& e) {
+    return {e.type_name(), e.what()};
+  } catch (const std::exception& e) {
+    return {type_name_of(typeid(e)), e.what()};
+  } catch (...) {
+    return {"BaseException", "exception of unknown type"};
+  }
+}
+
+void pool_worker_main(Connection channel, PoolInitializer initializer, int maxtasks) {
+  const int fd = channel.fileno();
+  close_pool_parent_fds(fd);
+  if (initializer) initializer();
+
+  TaskReader reader(fd);
+  std::string frame;
+  std::string_view body;
+  for (int completed = 0; maxtasks <= 0 || completed < maxtasks; ++completed) {
+    if (!reader.next(body)) break;
+    std::int64_t trampoline = 0;
+    std::memcpy(&trampoline, body.data(), 8);
+    const std::string_view payload = body.substr(8);
+    auto kind = TaskOutcome::Kind::value;
+    std::string result;
+    try {
+      result = function_at<std::string(std::string_view)>(trampoline)(payload);
+    } catch (...) {
+      kind = TaskOutcome::Kind::remote_error;
+      auto [type, message] = describe_current_exception();
+      result = dumps(std::tuple<std::string, std::string>(type, message));
+    }
+    const auto size = static_cast<std::uint32_t>(1 + result.size());
+    frame.resize(kResultHeaderSize);
+    std::memcpy(frame.data(), &size, 4);
+    frame[4] = static_cast<char>(kind);
+    frame += result;
+    send_all(fd, frame.data(), frame.size());
+  }
+}
+
+}  // namespace mp::detail
