@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <thread>
 #include <tuple>
 
 #include "reporter.hpp"
@@ -244,15 +245,17 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   std::string totals;
   for (const auto& [code, count] : summary.counts())
     totals += fmt::format("{}{} {}", totals.empty() ? "" : ", ", count, code);
-  double cores = std::max(1, summary.jobs);
-  out_ << fmt::format("{} results: {}. {} elapsed, {} CPU (programs and harness), -j {}: {:.0f}% "
-                      "of {} worker{}\n",
+  double workers = std::max(1, summary.jobs);
+  double cores = std::max(1u, std::thread::hardware_concurrency());
+  auto percent = [&](double part, double whole) {
+    return summary.elapsed_s > 0 ? 100.0 * part / (summary.elapsed_s * whole) : 0.0;
+  };
+  out_ << fmt::format("{} results: {}.\n{} elapsed, -j {}: workers busy {:.0f}%, CPU {} ({:.0f}% "
+                      "of {} cores, harness and programs)\n",
                       summary.results.size(), totals.empty() ? "none" : totals,
-                      format_seconds(summary.elapsed_s), format_seconds(summary.busy_s),
-                      summary.jobs,
-                      summary.elapsed_s > 0 ? 100.0 * summary.busy_s / (summary.elapsed_s * cores)
-                                            : 0.0,
-                      summary.jobs, summary.jobs == 1 ? "" : "s");
+                      format_seconds(summary.elapsed_s), summary.jobs,
+                      percent(summary.worker_busy_s, workers), format_seconds(summary.busy_s),
+                      percent(summary.busy_s, cores), cores);
   out_ << (summary.success() ? paint(ResultCode::pass, "OK") : paint(ResultCode::fail, "FAILED"))
        << "\n";
   out_.flush();

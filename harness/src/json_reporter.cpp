@@ -95,6 +95,7 @@ void JsonReporter::finalize(const RunSummary& summary) {
       {"started_at", iso8601(context_.started_at)},
       {"elapsed_s", summary.elapsed_s},
       {"cpu_s", summary.busy_s},
+      {"worker_busy_s", summary.worker_busy_s},
       {"jobs", summary.jobs},
       {"repeat", context_.repeat},
       {"shard", {{"index", context_.shard_index}, {"count", context_.shard_count}}},

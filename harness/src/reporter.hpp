@@ -47,7 +47,8 @@ struct ResultBatch {
 struct RunSummary {
   std::vector<CaseResult> results;   // sorted: case id, start method, implementation
   double elapsed_s = 0;              // wall time of the whole run
-  double busy_s = 0;                 // user + sys CPU time of every program the run reaped
+  double busy_s = 0;                 // CPU time (user + sys) of the harness and all it reaped
+  double worker_busy_s = 0;          // time worker threads spent running or building programs
   int jobs = 1;
   bool success() const;              // every result PASS, XFAIL or SKIP
   std::map<std::string, int> counts() const;  // "PASS" -> n, only codes that occur

@@ -198,6 +198,7 @@ class Execution {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summary.busy_s = process_cpu_seconds() - cpu_before;
     summary.jobs = jobs();
+    summary.worker_busy_s = worker_busy_s_;
     reporter_.finalize(summary);
     return summary;
   }
@@ -306,6 +307,14 @@ class Execution {
   }
 
   void execute(const Task& task) {
+    auto started = std::chrono::steady_clock::now();
+    run_task(task);
+    double busy = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::lock_guard lock(mutex_);
+    worker_busy_s_ += busy;
+  }
+
+  void run_task(const Task& task) {
     Unit& unit = *task.unit;
     std::string error;
     bool skip;
@@ -386,6 +395,7 @@ class Execution {
   std::vector<CaseResult> results_;
   int done_ = 0;
   int total_ = 0;
+  double worker_busy_s_ = 0;
 };
 
 }  // namespace
