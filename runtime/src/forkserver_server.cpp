@@ -58,10 +58,17 @@ void accept_client(Server& s) {
   s.clients.push_back(fd);
 }
 
-void reap_children(Server& s) {
+// Drains the signalfd; true when SIGTERM or SIGHUP asked the server to stop.
+bool read_signals(Server& s) {
+  bool stop = false;
   signalfd_siginfo info;
-  while (::read(s.signals, &info, sizeof info) > 0) {
+  while (::read(s.signals, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGHUP) stop = true;
   }
+  return stop;
+}
+
+void reap_children(Server& s) {
   for (;;) {
     int status = 0;
     pid_t pid = ::waitpid(-1, &status, WNOHANG);
@@ -159,11 +166,14 @@ void forkserver_main(int argc, char** argv) {
   const std::string address = s.dir + "/forkserver";
 
   ::signal(SIGINT, SIG_IGN);  // a terminal's Ctrl-C is for the client, as in CPython
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  ::sigprocmask(SIG_BLOCK, &chld, &s.original_mask);
-  s.signals = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  // SIGCHLD, and SIGTERM/SIGHUP (stop, removing the socket directory), arrive on a signalfd.
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGHUP);
+  ::sigprocmask(SIG_BLOCK, &handled, &s.original_mask);
+  s.signals = ::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
 
   for (;;) {
     std::vector<pollfd> pfds = {{s.alive, POLLIN, 0}, {s.listener, POLLIN, 0}, {s.signals, POLLIN, 0}};
@@ -174,7 +184,10 @@ void forkserver_main(int argc, char** argv) {
       break;
     }
     if (pfds[0].revents != 0) break;  // the starter is gone
-    if (pfds[2].revents != 0) reap_children(s);
+    if (pfds[2].revents != 0) {
+      if (read_signals(s)) break;
+      reap_children(s);
+    }
     if (pfds[1].revents & POLLIN) accept_client(s);
     for (std::size_t i = pfds.size(); i-- > 3;) {
       if (pfds[i].revents != 0) serve_client(s, i - 3);
