@@ -55,8 +55,17 @@ void init(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--mp-spawn-child") == 0) detail::spawn_child_main(argc, argv);
   if (argc >= 2 && std::strcmp(argv[1], "--mp-forkserver") == 0) detail::forkserver_main(argc, argv);
   current_process();  // the main process object and its authkey exist from here on
-  std::atexit([] { detail::exit_function(); });
+  detail::register_exit_function();
 }
+
+namespace detail {
+
+void register_exit_function() {
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit([] { exit_function(); }); });
+}
+
+}  // namespace detail
 
 const Context& get_context(std::string_view method) {
   if (method.empty()) method = get_start_method();

@@ -218,6 +218,7 @@ void Process::start() {
     throw AssertionError("can only start a process object created by current process");
   }
   if (current_process().daemon()) throw AssertionError("daemonic processes are not allowed to have children");
+  detail::register_exit_function();  // children are joined at exit even without mp::init
   detail::cleanup_children();
   std::string method = start_method_.empty() ? get_start_method() : start_method_;
   start_method_ = method;

@@ -155,6 +155,8 @@ std::shared_ptr<Popen> start_forkserver(Process& process);
 [[noreturn]] void spawn_child_main(int argc, char** argv);
 [[noreturn]] void forkserver_main(int argc, char** argv);
 bool initialized() noexcept;
+// Registers exit_function() with atexit, once (by mp::init, or by the first start() without it).
+void register_exit_function();
 const char* program_name() noexcept;
 
 // lifecycle.cpp: CPython's util._exit_function (idempotent), and the fork-child reset.
