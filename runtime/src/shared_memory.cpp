@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "mp/detail/os_error.hpp"
 
@@ -76,6 +79,32 @@ SharedMemory SharedMemory::attach(int fd, std::error_code& ec) noexcept {
   memory.mapping_->address = address;
   memory.mapping_->size = size;
   memory.mapping_->fd = fd;
+  return memory;
+}
+
+SharedMemory SharedMemory::import(int fd) {
+  struct stat status{};
+  if (fstat(fd, &status) != 0) {
+    std::error_code ec = last_error();
+    close(fd);
+    throw_if(ec);
+  }
+  // Imported segments of this process by inode; expired entries are pruned as new ones arrive.
+  static std::mutex mutex;
+  static std::map<std::pair<dev_t, ino_t>, std::weak_ptr<Mapping>> imported;
+  std::lock_guard guard(mutex);
+  auto key = std::make_pair(status.st_dev, status.st_ino);
+  if (auto found = imported.find(key); found != imported.end()) {
+    if (auto mapping = found->second.lock()) {
+      close(fd);
+      SharedMemory memory;
+      memory.mapping_ = std::move(mapping);
+      return memory;
+    }
+  }
+  std::erase_if(imported, [](const auto& entry) { return entry.second.expired(); });
+  SharedMemory memory = attach(fd);
+  imported[key] = memory.mapping_;
   return memory;
 }
 

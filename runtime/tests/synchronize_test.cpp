@@ -159,6 +159,13 @@ void release_slowly(mp::Semaphore semaphore, int count) {
   }
 }
 
+void count_own_segments(mp::Condition condition, mp::RawArray<int> census) {
+  (void)condition;
+  auto counted = mp_test::count_segments();
+  census[0] = counted.descriptors;
+  census[1] = counted.mappings;
+}
+
 class SynchronizeTest : public testing::TestWithParam<std::string> {};
 
 TEST_P(SynchronizeTest, LockExcludesAcrossProcesses) {
@@ -424,6 +431,18 @@ TEST_P(SynchronizeTest, TimedOutAcquiresRacingReleasesKeepTheCount) {
   EXPECT_EQ(acquired, kReleases);
   EXPECT_EQ(semaphore.get_value(), 0);
   RecordProperty("timeouts", timeouts);
+}
+
+// A spawn or forkserver child maps each segment once, however many handles point into it (a
+// Condition is four semaphores in one segment).
+TEST_P(SynchronizeTest, ChildMapsEachSegmentOnce) {
+  if (GetParam() == "fork") GTEST_SKIP() << "a fork child inherits every segment of its parent";
+  mp::Condition condition;
+  mp::RawArray<int> census(2);
+  auto child = start_child(GetParam(), count_own_segments, condition, census);
+  EXPECT_EQ(join_bounded(*child), 0);
+  EXPECT_EQ(census[0], 2);  // the condition's segment and the census's
+  EXPECT_EQ(census[1], 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(StartMethods, SynchronizeTest, testing::ValuesIn(mp_test::kStartMethods),

@@ -34,6 +34,10 @@ class SharedMemory {
   // Maps the segment behind `fd`, taking ownership of fd (closed on failure too).
   static SharedMemory attach(int fd, std::error_code& ec) noexcept;
   static SharedMemory attach(int fd);
+  // As attach(), but a segment this process has already mapped through import() is shared rather
+  // than mapped again (fd is closed): the four semaphores of a Condition, or a Value and its lock,
+  // arrive as one segment and cost one descriptor and one mapping in the child.
+  static SharedMemory import(int fd);
 
   void* data() const noexcept { return mapping_ ? mapping_->address : nullptr; }
   std::size_t size() const noexcept { return mapping_ ? mapping_->size : 0; }
@@ -56,7 +60,7 @@ class SharedMemory {
   void load(Archive& archive) {
     std::uint32_t index = 0;
     archive(index);
-    *this = attach(import_fd(index));
+    *this = import(import_fd(index));
   }
 
  private:
