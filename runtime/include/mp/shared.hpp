@@ -53,9 +53,15 @@ SharedMemory make_shared_segment(std::size_t payload_bytes, std::string_view nam
 
 // Plain loads and stores where T fits a lock-free atomic (relaxed: no tearing, no ordering), a
 // memcpy otherwise. Unsynchronized access stays a race in meaning (as in CPython) but not UB.
+// Whether T is accessed through atomic_ref: lock-free, and every element of an array starting at
+// the 64-byte payload offset is aligned as atomic_ref requires.
+template <class T>
+inline constexpr bool kAtomicAccess =
+    std::atomic_ref<T>::is_always_lock_free && sizeof(T) % std::atomic_ref<T>::required_alignment == 0;
+
 template <class T>
 T load_raw(const T* where) noexcept {
-  if constexpr (std::atomic_ref<T>::is_always_lock_free) {
+  if constexpr (kAtomicAccess<T>) {
     return std::atomic_ref<T>(*const_cast<T*>(where)).load(std::memory_order_relaxed);
   } else {
     T value;
@@ -65,7 +71,7 @@ T load_raw(const T* where) noexcept {
 }
 template <class T>
 void store_raw(T* where, const T& value) noexcept {
-  if constexpr (std::atomic_ref<T>::is_always_lock_free) {
+  if constexpr (kAtomicAccess<T>) {
     std::atomic_ref<T>(*where).store(value, std::memory_order_relaxed);
   } else {
     std::memcpy(where, &value, sizeof(T));
