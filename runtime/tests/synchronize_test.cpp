@@ -569,6 +569,10 @@ TEST(SynchronizeRepr, AsCPythonPrintsThem) {
   EXPECT_EQ(mp::Condition(mp::Lock{}).repr(), "<Condition(<Lock(owner=None)>, 0)>");
 }
 
+int takes_lock(mp::Lock) { return 1; }
+int takes_value(mp::Value<int>) { return 1; }
+int takes_nothing() { return 1; }
+
 // Sending a lock anywhere but to a starting child fails as CPython's pickling does.
 TEST(SynchronizeTravel, OnlyThroughInheritance) {
   auto message = [](const char* type) {
@@ -585,6 +589,10 @@ TEST(SynchronizeTravel, OnlyThroughInheritance) {
   EXPECT_EQ(error_of([&] { sender.send(mp::Lock{}); }), message("Lock"));
   EXPECT_EQ(error_of([&] { sender.send(std::vector<mp::Semaphore>(1)); }), message("Semaphore"));
   EXPECT_FALSE(receiver.poll());  // nothing half-sent
+  mp::Pool pool(1);
+  EXPECT_EQ(error_of([&] { pool.apply(takes_lock, mp::Lock{}); }), message("Lock"));
+  EXPECT_EQ(error_of([&] { pool.apply(takes_value, mp::Value<int>(0)); }), message("Synchronized"));
+  EXPECT_EQ(pool.apply(takes_nothing), 1);  // the pool is still usable
 }
 
 }  // namespace
