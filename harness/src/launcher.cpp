@@ -12,6 +12,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/posix/default_launcher.hpp>
+#include <boost/process/v2/posix/vfork_launcher.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "captured_output.hpp"
@@ -124,6 +126,7 @@ struct RunChildSetup {
     launcher.env = env;
     return {};
   }
+  // Runs in the vfork()ed child: system calls only (no allocation, no locks).
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
                                const char* const*) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
@@ -152,11 +155,15 @@ class RunTree {
  public:
   RunTree(int main_pid, std::string marker) : main_pid_(main_pid), marker_(std::move(marker)) {}
 
-  // Every process of the run, zombies included, main process included while unreaped.
+  // Every process of the run, zombies included, main process included while unreaped: those the
+  // walk finds now, plus those found before that are now children of the harness (a process
+  // that is exiting no longer shows its environment, so a setsid() one is recognized only by
+  // having been seen before).
   std::vector<int> processes() const {
     std::vector<int> found;
-    for (int child : proc::children_of(::getpid())) {
-      bool ours = child == main_pid_;
+    const int harness = ::getpid();
+    for (int child : proc::children_of(harness)) {
+      bool ours = child == main_pid_ || known_.count(child) != 0;
       if (!ours) {
         auto stat = proc::read_stat(child);
         ours = stat && (stat->pgid == main_pid_ || proc::environ_contains(child, marker_));
@@ -166,6 +173,8 @@ class RunTree {
       auto below = proc::descendants_of(child);
       found.insert(found.end(), below.begin(), below.end());
     }
+    for (int pid : found)
+      if (pid != main_pid_) known_.insert(pid);
     return found;
   }
 
@@ -219,6 +228,7 @@ class RunTree {
  private:
   int main_pid_;
   std::string marker_;
+  mutable std::set<int> known_;  // every process of the run seen so far, main process excepted
 };
 
 ProcessInfo describe(int pid) {
@@ -231,13 +241,6 @@ ProcessInfo describe(int pid) {
 
 double seconds(const timeval& tv) {
   return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
-}
-
-boost::asio::io_context& thread_io_context() {
-  // Per thread: Boost.Process notifies the context around fork(), and a context shared between
-  // threads could have its reactor mutex held by another thread at the moment of fork.
-  thread_local boost::asio::io_context context;
-  return context;
 }
 
 }  // namespace
@@ -351,17 +354,22 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   const auto start = Clock::now();
   {
     auto guard = OrphanReaper::instance().launch_guard();
-    bp::posix::default_launcher launcher;
+    // vfork: no copy of the harness's address space (fork of a large multi-threaded harness costs
+    // more than the rest of a run). The child only makes system calls before exec. Boost.Process
+    // notifies the io_context around the vfork; a fresh context per run has no reactor yet, so the
+    // child's notification cannot clobber state shared with the parent.
+    boost::asio::io_context io;
+    bp::posix::vfork_launcher launcher;
     bp::error_code ec;
     std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
     RunChildSetup setup{env_pointers.data(), &shm};
     std::optional<bp::process> process;
     try {
       if (options.cwd.empty()) {
-        process.emplace(launcher(thread_io_context(), ec, *executable, args,
+        process.emplace(launcher(io, ec, *executable, args,
                                  bp::process_stdio{nullptr, out.fd(), err.fd()}, setup));
       } else {
-        process.emplace(launcher(thread_io_context(), ec, *executable, args,
+        process.emplace(launcher(io, ec, *executable, args,
                                  bp::process_stdio{nullptr, out.fd(), err.fd()},
                                  bp::process_start_dir(options.cwd.string()), setup));
       }
@@ -435,15 +443,16 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   record.status = ExitStatus::from_wait_status(status);
   record.wall_s = std::chrono::duration<double>(end - start).count();
 
-  // Anything of the run still alive now is a leak (unless it exits within leak_grace).
-  if (!record.timed_out) {
-    auto left = tree.alive();
-    if (!left.empty() && !tree.wait_all_dead(Clock::now() + options.leak_grace)) {
+  // Anything of the run still alive now is a leak (unless it exits within leak_grace). The common
+  // case, nothing left at all, costs one walk of the harness's children.
+  bool anything_left = record.timed_out || !tree.processes().empty();
+  if (anything_left && !record.timed_out) {
+    if (!tree.wait_all_dead(Clock::now() + options.leak_grace)) {
       for (int pid : tree.alive()) record.leaked_processes.push_back(describe(pid));
       tree.kill_all();
     }
   }
-  tree.reap_all(orphan_usage);
+  if (anything_left) tree.reap_all(orphan_usage);
   OrphanReaper::instance().sweep();
   OrphanReaper::instance().unregister_run(main_pid);
   cleanup.done = true;
