@@ -211,11 +211,12 @@ int ensure_connection(ClientState& c) {
   return c.connection;
 }
 
-// A child forked by the server: its exit code arrives on the status socket.
+// A child forked by the server: its pid, then its exit code, arrive on the status socket. The pid
+// is read on first need rather than in start(): the client sleeps once per child, not twice.
 class ForkserverPopen final : public Popen {
  public:
-  ForkserverPopen(int pid, std::string name, bool daemon, int status_fd)
-      : Popen(pid, std::move(name), daemon), status_fd_(status_fd) {}
+  ForkserverPopen(std::string name, bool daemon, int status_fd)
+      : Popen(0, std::move(name), daemon), status_fd_(status_fd) {}
   ~ForkserverPopen() override { close(); }
   int sentinel() const noexcept override { return status_fd_; }
   void close() noexcept override { close_fd(status_fd_); }
@@ -228,6 +229,14 @@ class ForkserverPopen final : public Popen {
     } catch (...) {
     }
     return 255;  // the server went away before reporting: the code is lost
+  }
+  int receive_pid() override {
+    std::int32_t pid = 0;
+    try {
+      if (wait_readable(status_fd_, kServerReplyTimeout) && read_exact(status_fd_, &pid, sizeof pid)) return pid;
+    } catch (...) {
+    }
+    return -1;  // the server could not fork, or went away
   }
 
  private:
@@ -258,17 +267,7 @@ std::shared_ptr<Popen> start_forkserver(Process& process) {
     }
   }
   ::close(status[1]);
-  std::int32_t pid = 0;
-  bool got = false;
-  try {
-    got = wait_readable(status[0], kServerReplyTimeout) && read_exact(status[0], &pid, sizeof pid);
-  } catch (...) {
-  }
-  if (!got || pid <= 0) {
-    ::close(status[0]);
-    throw RuntimeError("forkserver did not start the process");
-  }
-  return std::make_shared<ForkserverPopen>(pid, process.name(), process.daemon(), status[0]);
+  return std::make_shared<ForkserverPopen>(process.name(), process.daemon(), status[0]);
 }
 
 }  // namespace mp::detail

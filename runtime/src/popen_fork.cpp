@@ -45,6 +45,7 @@ bool wait_readable(int fd, std::optional<double> timeout_s) {
 }
 
 std::optional<int> Popen::wait_for(std::optional<double> timeout_s) {
+  (void)pid();  // consumes a forkserver child's pid from its sentinel
   {
     std::lock_guard lock(mutex_);
     if (returncode_) return returncode_;
@@ -57,8 +58,9 @@ std::optional<int> Popen::wait_for(std::optional<double> timeout_s) {
 }
 
 void Popen::send_signal(int sig) {
+  (void)pid();
   std::lock_guard lock(mutex_);
-  if (returncode_) return;  // reaped: the pid may belong to another process by now
+  if (returncode_ || pid_ <= 0) return;  // reaped: the pid may belong to another process by now
   if (::kill(pid_, sig) != 0 && errno != ESRCH) {
     throw OSError(std::string("[Errno ") + std::to_string(errno) + "] " + std::strerror(errno));
   }

@@ -299,7 +299,9 @@ std::optional<int> Process::pid() {
   check_closed();
   if (this == &current_process()) return static_cast<int>(::getpid());
   if (!popen_) return std::nullopt;
-  return popen_->pid();
+  int pid = popen_->pid();
+  if (pid <= 0) throw RuntimeError("the forkserver did not start the process");
+  return pid;
 }
 
 void Process::set_daemon(bool daemon) {
@@ -310,6 +312,7 @@ void Process::set_daemon(bool daemon) {
 int Process::sentinel() {
   check_closed();
   if (!popen_) throw ValueError("process not started");
+  (void)popen_->pid();  // a forkserver child's pid is read off its sentinel first
   return popen_->sentinel();
 }
 

@@ -23,7 +23,14 @@ class Popen {
   Popen(const Popen&) = delete;
   Popen& operator=(const Popen&) = delete;
 
-  int pid() const noexcept { return pid_; }
+  // The child's pid; -1 if it never became known (the forkserver could not fork). A forkserver
+  // child's pid arrives from the server after start() returned: the first call may wait for it.
+  int pid() {
+    std::call_once(pid_once_, [this] {
+      if (pid_ == 0) pid_ = receive_pid();
+    });
+    return pid_;
+  }
   const std::string& name() const noexcept { return name_; }
   bool daemon() const noexcept { return daemon_; }
 
@@ -33,7 +40,8 @@ class Popen {
   std::optional<int> wait_for(std::optional<double> timeout_s);
   // Sends sig unless the child is known to have ended (CPython's Popen._send_signal).
   void send_signal(int sig);
-  // Readable once the child has ended.
+  // Readable once the child has ended (call pid() first: until then a forkserver child's
+  // sentinel also carries its pid).
   virtual int sentinel() const noexcept = 0;
   // Releases the sentinel; the Popen is unusable afterwards.
   virtual void close() noexcept = 0;
@@ -44,8 +52,11 @@ class Popen {
  protected:
   // The exit code, once the sentinel is readable (called with the mutex held, once).
   virtual std::optional<int> collect() = 0;
+  // Called once by pid() when the constructor was given pid 0; returns the pid or -1.
+  virtual int receive_pid() { return -1; }
 
  private:
+  std::once_flag pid_once_;
   int pid_;
   std::string name_;
   bool daemon_;
