@@ -80,9 +80,15 @@ std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
     results.push_back(decide_verdict(spec, unit.method, impl, own->second, comparison));
     if (impl == Impl::python) python_index = results.size() - 1;
   }
-  if (python_index) {
+  // No ratio where a side hung: its wall time is the timeout plus the stack collection (gdb is
+  // much slower than faulthandler), which says nothing about either implementation's speed.
+  auto any_hung = [](const CaseResult& result) {
+    return std::any_of(result.runs.begin(), result.runs.end(),
+                       [](const NormalizedRun& run) { return run.record.timed_out; });
+  };
+  if (python_index && !any_hung(results[*python_index])) {
     for (auto& result : results) {
-      if (result.impl == Impl::cpp && !result.runs.empty())
+      if (result.impl == Impl::cpp && !result.runs.empty() && !any_hung(result))
         set_ratio_to_python(result, results[*python_index]);
     }
   }
