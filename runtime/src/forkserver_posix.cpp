@@ -200,6 +200,15 @@ int ensure_connection(ClientState& c) {
     c.hooks_registered = true;
   }
   const int self = static_cast<int>(::getpid());
+  // The starter restarts a server that died (as CPython's ensure_running).
+  if (c.server_pid != 0 && ::waitpid(c.server_pid, nullptr, WNOHANG) == c.server_pid) {
+    close_fd(c.connection);
+    close_fd(c.alive_w);
+    c.server_pid = 0;
+    remove_socket_dir(c.dir, c.address);
+    c.dir.clear();
+    c.address.clear();
+  }
   if (c.connection >= 0 && c.connection_pid == self) return c.connection;
   close_fd(c.connection);
   if (c.dir.empty()) {

@@ -209,6 +209,36 @@ TEST(ForkserverExitTest, GroupKillLeavesNoServerChildOrDirectory) {
       << "the forkserver socket directory was left behind";
 }
 
+// A starter whose forkserver died (SIGKILL: no clean-up of its own) starts a new one on the next
+// start(), removing the dead one's directory, as CPython's ensure_running restarts its server.
+void restart_dead_forkserver(std::string dir) {
+  ::setenv("TMPDIR", dir.c_str(), 1);
+  const mp::Context& ctx = mp::get_context("forkserver");
+  mp::Process first = ctx.Process(+[] {});
+  first.start();
+  first.join();
+  std::vector<int> servers = live_children_of(static_cast<int>(::getpid()));
+  if (servers.size() != 1) mp::exit(10);
+  ::kill(servers[0], SIGKILL);
+  if (!mp_test::eventually([&] { return !alive_not_zombie(servers[0]); })) mp::exit(11);
+  mp::Process second = ctx.Process(+[] { mp::exit(7); });
+  second.start();
+  second.join();
+  if (second.exitcode() != 7) mp::exit(12);
+  std::size_t entries = 0;
+  for (auto& entry : std::filesystem::directory_iterator(dir)) entries += entry.is_directory() ? 1 : 0;
+  if (entries != 1) mp::exit(13);  // only the new server's directory
+}
+
+TEST(ForkserverExitTest, DeadServerIsRestarted) {
+  TempDir dir;
+  mp::Process p(owner_options(), restart_dead_forkserver, dir.path().string());
+  p.start();
+  mp_test::join_bounded(p);
+  EXPECT_EQ(p.exitcode(), 0);
+  EXPECT_TRUE(directory_empty(dir.path()));
+}
+
 // The main process's exit: a helper run of this binary (the disabled test below) leaves a daemon
 // and a non-daemon child behind and returns from main; atexit runs the exit sequence.
 TEST_P(ExitTest, MainProcessExitTerminatesDaemonsAndJoinsOthers) {
