@@ -1,4 +1,5 @@
 // Value, Array, RawValue, RawArray: shared by processes under every start method.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -189,6 +190,27 @@ TEST(SharedArray, ConstructionAndAccess) {
   EXPECT_EQ(raw.to_vector(), (std::vector<char>{'x', 0, 0, 0}));
 }
 
+TEST(SharedRepr, AsCPythonPrintsThem) {
+  EXPECT_EQ(mp::Value<int>(3).repr(), "<Synchronized wrapper for c_int(3)>");
+  EXPECT_EQ(mp::Value<double>(100.0).repr(), "<Synchronized wrapper for c_double(100.0)>");
+  EXPECT_EQ(mp::Value<double>(0.1).repr(), "<Synchronized wrapper for c_double(0.1)>");
+  EXPECT_EQ(mp::Value<float>(1.1f).repr(), "<Synchronized wrapper for c_float(1.100000023841858)>");
+  EXPECT_EQ(mp::Value<double>(1e16).repr(), "<Synchronized wrapper for c_double(1e+16)>");
+  EXPECT_EQ(mp::Value<double>(1e15).repr(), "<Synchronized wrapper for c_double(1000000000000000.0)>");
+  EXPECT_EQ(mp::Value<double>(1e-5).repr(), "<Synchronized wrapper for c_double(1e-05)>");
+  EXPECT_EQ(mp::Value<double>(-2.5e-3).repr(), "<Synchronized wrapper for c_double(-0.0025)>");
+  EXPECT_EQ(mp::Value<bool>(true).repr(), "<Synchronized wrapper for c_bool(True)>");
+  EXPECT_EQ(mp::Value<char>('x').repr(), "<Synchronized wrapper for c_char(b'x')>");
+  EXPECT_EQ(mp::Value<unsigned long>(18446744073709551615UL).repr(),
+            "<Synchronized wrapper for c_ulong(18446744073709551615)>");
+  EXPECT_EQ(mp::RawValue<signed char>(-3).repr(), "c_byte(-3)");
+  mp::RawArray<int> raw(3);
+  EXPECT_THAT(raw.repr(), testing::MatchesRegex("<multiprocessing\\.sharedctypes\\.c_int_Array_3 object at 0x[0-9a-f]+>"));
+  mp::Array<int> array(3);
+  EXPECT_THAT(array.repr(), testing::MatchesRegex("<SynchronizedArray wrapper for <multiprocessing\\.sharedctypes\\.c_int_Array_3 object at 0x[0-9a-f]+>>"));
+  EXPECT_THAT(mp::Value<Point>().repr(), testing::MatchesRegex("<SynchronizedPoint wrapper for <__main__\\.Point object at 0x[0-9a-f]+>>"));
+}
+
 TEST(SharedTravel, OnlyThroughInheritance) {
   auto message = [](const std::string& type) {
     return "RuntimeError: " + type + " objects should only be shared between processes through inheritance";
@@ -199,6 +221,9 @@ TEST(SharedTravel, OnlyThroughInheritance) {
   EXPECT_EQ(error_of([] { (void)mp::dumps(mp::RawValue<double>(0)); }), message("c_double"));
   EXPECT_EQ(error_of([] { (void)mp::dumps(mp::RawArray<int>(3)); }), message("c_int_Array_3"));
   EXPECT_EQ(error_of([] { (void)mp::dumps(mp::RawArray<long long>(2)); }), message("c_long_Array_2"));
+  EXPECT_EQ(error_of([] { (void)mp::dumps(mp::Value<Point>()); }), message("SynchronizedPoint"));
+  EXPECT_EQ(error_of([] { (void)mp::dumps(mp::RawValue<Point>()); }), message("Point"));
+  EXPECT_EQ(error_of([] { (void)mp::dumps(mp::Array<char>(4)); }), message("SynchronizedString"));
 }
 
 }  // namespace

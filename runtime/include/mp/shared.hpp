@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <initializer_list>
 #include <mutex>
@@ -47,6 +48,37 @@ inline constexpr std::size_t kSharedPayloadOffset = 64;
 // The ctypes class name CPython prints for T on LP64 Linux ("c_int", "c_double", "c_long" for
 // both long and long long), or T's own unqualified name for other types.
 std::string ctype_name(const std::type_info& type);
+
+// CPython's class name of the synchronized wrapper: "Synchronized" for a simple ctypes value,
+// "Synchronized<Name>" for a structure (e.g. "SynchronizedPoint").
+std::string synchronized_class(const std::type_info& type, bool simple);
+// Python's repr of a float ("100.0", "0.1", "1e+16", "1e-05", "inf").
+std::string python_float_repr(double value);
+// "<Class wrapper for inner>".
+std::string wrapper_repr(std::string_view wrapper_class, std::string_view inner);
+// The repr of the object at `address` of a non-simple ctypes type: "<__main__.Point object at 0x...>".
+std::string object_repr(std::string_view class_path, const void* address);
+
+// ctypes' repr of a simple value: "c_int(3)", "c_double(0.1)", "c_bool(True)", "c_char(b'x')";
+// for other types their object repr.
+template <class T>
+std::string ctype_repr(const T& value, const void* address) {
+  std::string name = ctype_name(typeid(T));
+  if constexpr (std::is_same_v<T, bool>) {
+    return name + (value ? "(True)" : "(False)");
+  } else if constexpr (std::is_same_v<T, char>) {
+    if (value >= 0x20 && value < 0x7f && value != '\\' && value != '\'') return name + "(b'" + value + "')";
+    char escaped[8];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(value));
+    return name + "(b'" + escaped + "')";
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return name + "(" + python_float_repr(static_cast<double>(value)) + ")";
+  } else if constexpr (std::is_integral_v<T>) {
+    return name + "(" + std::to_string(value) + ")";
+  } else {
+    return object_repr("__main__." + name, address);
+  }
+}
 
 // A new segment with room for `payload_bytes` after the lock slot.
 SharedMemory make_shared_segment(std::size_t payload_bytes, std::string_view name);
@@ -104,6 +136,8 @@ class RawValue {
   void set_value(const T& value) noexcept { detail::store_raw(object_, value); }
   // The object itself, for in-place access (unsynchronized).
   T& get_obj() const noexcept { return *object_; }
+  // "c_int(3)", as ctypes prints it.
+  std::string repr() const { return detail::ctype_repr(value(), object_); }
 
   template <class Archive>
   void save(Archive& archive) const {
@@ -149,6 +183,11 @@ class Value {
   LockType& get_lock() const noexcept { return lock_; }
   // The unsynchronized object (CPython's get_obj()).
   RawValue<T> get_obj() const { return raw_; }
+  // "<Synchronized wrapper for c_int(3)>", as CPython prints it.
+  std::string repr() const {
+    return detail::wrapper_repr(detail::synchronized_class(typeid(T), std::is_arithmetic_v<T>),
+                                detail::ctype_repr(value(), raw_.object_));
+  }
 
   bool acquire(bool block = true, detail::WaitTimeout timeout = std::nullopt) {
     return lock_.acquire(block, timeout);
@@ -160,7 +199,7 @@ class Value {
 
   template <class Archive>
   void save(Archive& archive) const {
-    detail::assert_spawning("Synchronized");
+    detail::assert_spawning(detail::synchronized_class(typeid(T), std::is_arithmetic_v<T>));
     archive(raw_.memory_);
     lock_.save_handle(archive);
   }
@@ -210,6 +249,12 @@ class RawArray {
   T* begin() const noexcept { return data_; }
   T* end() const noexcept { return data_ + size_; }
   std::vector<T> to_vector() const { return std::vector<T>(begin(), end()); }
+  // "<multiprocessing.sharedctypes.c_int_Array_3 object at 0x...>", as CPython prints it.
+  std::string repr() const {
+    return detail::object_repr("multiprocessing.sharedctypes." + detail::ctype_name(typeid(T)) +
+                                   "_Array_" + std::to_string(size_),
+                               data_);
+  }
 
   template <class Archive>
   void save(Archive& archive) const {
@@ -296,6 +341,8 @@ class Array {
   // The lock (a reference to this handle's lock; copy it for a handle of its own).
   LockType& get_lock() const noexcept { return lock_; }
   RawArray<T> get_obj() const { return raw_; }
+  // "<SynchronizedArray wrapper for <multiprocessing.sharedctypes.c_int_Array_3 object at 0x...>>".
+  std::string repr() const { return detail::wrapper_repr(kClassName, raw_.repr()); }
 
   bool acquire(bool block = true, detail::WaitTimeout timeout = std::nullopt) {
     return lock_.acquire(block, timeout);
@@ -307,7 +354,7 @@ class Array {
 
   template <class Archive>
   void save(Archive& archive) const {
-    detail::assert_spawning("SynchronizedArray");
+    detail::assert_spawning(kClassName);
     archive(raw_.memory_, static_cast<std::uint64_t>(raw_.size_));
     lock_.save_handle(archive);
   }
@@ -321,6 +368,10 @@ class Array {
   }
 
  private:
+  // CPython wraps a char array (Array('c', ...)) in SynchronizedString.
+  static constexpr const char* kClassName =
+      std::is_same_v<T, char> ? "SynchronizedString" : "SynchronizedArray";
+
   static detail::SharedMemory own_segment(std::size_t size) {
     detail::SharedMemory memory = RawArray<T>::allocate(size);
     detail::SemLock::initialize(memory.template at<detail::SemaphoreState>(),
