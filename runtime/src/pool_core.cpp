@@ -3,18 +3,29 @@
 //
 // Each worker runs at most one task at a time. A task goes straight from the submitting thread to
 // an idle worker's socket (one send per task, whatever its chunk size); otherwise it waits in
-// `pending` and the result thread hands it to the next worker that reports a result. Because a
-// worker has at most one task in flight, the pool always knows which task a dead worker took with
-// it: that task fails with BrokenProcessPool and the worker is replaced.
+// `pending` and whoever reads a worker's result hands that worker the next one. Because a worker
+// has at most one task in flight, the pool always knows which task a dead worker took with it: that
+// task fails with BrokenProcessPool and the worker is replaced.
+//
+// Reading results: the result thread waits in epoll for every worker's exit (its sentinel) and for
+// the channels of busy workers. A task of a job a caller may wait for directly (apply_async without
+// callbacks) that goes to an idle worker while nothing else is queued is sent "lazily": its channel
+// stays out of the epoll set, and the thread that calls get() "claims" the worker and reads the
+// result itself with a blocking recv. A round trip then costs what a raw pipe round trip costs: two
+// wake-ups and four system calls, no hop through the result thread. Lazy workers are handed back
+// to the result thread (their channels watched) as soon as other work queues up, the pool closes,
+// or a timed wait gives up, so a result nobody waits for is still collected.
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -40,6 +51,7 @@ struct Delivery {
 };
 
 struct Worker {
+  std::uint64_t id = 0;  // epoll key: id << 1 | (1 for the sentinel)
   std::unique_ptr<Process> process;
   Connection channel;  // the parent's end
   int fd = -1;
@@ -47,7 +59,12 @@ struct Worker {
   int pid = 0;
   std::optional<Queued> running;
   int tasks_sent = 0;
-  bool eof = false;  // the worker closed its end; its exit is next
+  bool eof = false;               // the worker closed its end; its exit is next
+  bool claimed = false;           // a waiting thread reads this channel (not the result thread)
+  bool lazy = false;              // running a task whose result the result thread does not watch
+  // In the epoll set; always when running && !claimed && !lazy && !eof.
+  bool channel_watched = false;
+  bool sentinel_watched = false;  // in the epoll set
   std::string inbox;
   std::size_t inbox_used = 0;
 };
@@ -65,23 +82,34 @@ std::string signal_suffix(int exitcode) {
   return abbrev ? std::string(", SIG") + abbrev : std::string();
 }
 
+void deliver(std::vector<Delivery>& deliveries) {
+  for (Delivery& d : deliveries) d.job->deliver(d.index, std::move(d.outcome));
+  deliveries.clear();
+}
+
 }  // namespace
 
-struct PoolCore::State {
+struct PoolCore::State final : JobAwaiter {
   enum class Phase { run, close, terminate };
 
+  explicit State(PoolCoreOptions opts) : options(std::move(opts)) {}
+  ~State() override {
+    if (wake_fd >= 0) ::close(wake_fd);
+    if (epoll_fd >= 0) ::close(epoll_fd);
+  }
+
+  const PoolCoreOptions options;
   mutable std::mutex mutex;
+  std::condition_variable unclaimed;  // a claim ended
   Phase phase = Phase::run;
   std::vector<std::unique_ptr<Worker>> workers;
   std::deque<Queued> pending;
   int wake_fd = -1;
+  int epoll_fd = -1;
+  std::uint64_t next_worker_id = 1;
   std::thread result_thread;
   std::mutex join_mutex;
   bool start_failed = false;  // the last replacement failed: retry after a pause
-
-  ~State() {
-    if (wake_fd >= 0) ::close(wake_fd);
-  }
 
   void wake() const {
     std::uint64_t one = 1;
@@ -93,9 +121,32 @@ struct PoolCore::State {
     return std::any_of(workers.begin(), workers.end(), [](const auto& w) { return w->running.has_value(); });
   }
 
-  std::unique_ptr<Worker> start_worker(const PoolCoreOptions& options) {
+  Worker* find(std::uint64_t id) const {
+    for (const auto& worker : workers) {
+      if (worker->id == id) return worker.get();
+    }
+    return nullptr;
+  }
+
+  // ---- the epoll set -------------------------------------------------------------------------
+
+  void watch(int fd, std::uint64_t key, bool& watched, bool on) {
+    if (watched == on || fd < 0) return;
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = key;
+    ::epoll_ctl(epoll_fd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &event);
+    watched = on;
+  }
+  void watch_channel(Worker& w, bool on) { watch(w.fd, w.id << 1, w.channel_watched, on && !w.eof && !w.claimed); }
+  void watch_sentinel(Worker& w, bool on) { watch(w.sentinel, (w.id << 1) | 1, w.sentinel_watched, on); }
+
+  // ---- workers -------------------------------------------------------------------------------
+
+  std::unique_ptr<Worker> start_worker() {
     auto [parent_end, worker_end] = Pipe(true);
     auto worker = std::make_unique<Worker>();
+    worker->id = next_worker_id++;
     ContextProcessTag tag{process_class_for(options.start_method), options.start_method};
     worker->process = std::make_unique<Process>(tag, ProcessOptions{.daemon = true}, &pool_worker_main, worker_end,
                                                 options.initializer, options.maxtasksperchild);
@@ -115,52 +166,72 @@ struct PoolCore::State {
     worker_end.close();  // the worker holds the only copy now: its exit is our end of stream
     worker->pid = worker->process->pid().value_or(0);
     worker->sentinel = worker->process->sentinel();
+    watch_sentinel(*worker, true);
     return worker;
   }
 
-  // Gives an idle worker the next pending task. Returns false if it could not take one.
-  bool dispatch(Worker& worker, int maxtasks) {
-    if (worker.running || worker.eof || pending.empty()) return false;
-    if (maxtasks > 0 && worker.tasks_sent >= maxtasks) return false;
+  // Gives an idle worker the next pending task.
+  void dispatch(Worker& worker) {
+    if (worker.running || worker.eof || pending.empty()) return;
+    if (options.maxtasksperchild > 0 && worker.tasks_sent >= options.maxtasksperchild) return;
     worker.running = std::move(pending.front());
     pending.pop_front();
     ++worker.tasks_sent;
+    worker.lazy = pending.empty() && worker.running->job->has_awaiter();
+    watch_channel(worker, !worker.lazy);
     const std::string& frame = worker.running->task.frame;
     std::size_t sent = 0;
     while (sent < frame.size()) {
       ssize_t n = ::send(worker.fd, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EINTR) continue;
-        // The worker is gone (EPIPE, ECONNRESET): its exit reports the task as lost.
-        break;
+        break;  // the worker is gone (EPIPE, ECONNRESET): its exit reports the task as lost
       }
       sent += static_cast<std::size_t>(n);
     }
-    return true;
   }
 
-  void dispatch_all(int maxtasks) {
+  void dispatch_all() {
     for (auto& worker : workers) {
       if (pending.empty()) break;
-      dispatch(*worker, maxtasks);
+      dispatch(*worker);
+    }
+    if (!pending.empty()) unlazy_all();  // queued work needs every result read promptly
+  }
+
+  void unlazy_all() {
+    for (auto& worker : workers) {
+      if (!worker->lazy) continue;
+      worker->lazy = false;
+      if (worker->running) watch_channel(*worker, true);
     }
   }
 
-  // Reads what the worker wrote; each whole result completes its running task.
-  void drain(Worker& worker, std::vector<Delivery>& deliveries, int maxtasks) {
-    if (worker.eof) return;
-    for (;;) {
-      if (worker.inbox.size() - worker.inbox_used < 64 * 1024) worker.inbox.resize(worker.inbox_used + 64 * 1024);
-      ssize_t n = ::recv(worker.fd, worker.inbox.data() + worker.inbox_used, worker.inbox.size() - worker.inbox_used,
-                         MSG_DONTWAIT);
-      if (n > 0) {
-        worker.inbox_used += static_cast<std::size_t>(n);
-        continue;
+  // Reads what the worker wrote (without blocking); each whole result completes its running task.
+  void drain(Worker& worker, std::vector<Delivery>& deliveries) {
+    if (!worker.eof) {
+      for (;;) {
+        if (worker.inbox.size() - worker.inbox_used < 64 * 1024) worker.inbox.resize(worker.inbox_used + 64 * 1024);
+        ssize_t n = ::recv(worker.fd, worker.inbox.data() + worker.inbox_used,
+                           worker.inbox.size() - worker.inbox_used, MSG_DONTWAIT);
+        if (n > 0) {
+          worker.inbox_used += static_cast<std::size_t>(n);
+          if (worker.inbox_used < worker.inbox.size()) break;  // took all there was
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+          worker.eof = true;
+          watch_channel(worker, false);
+        }
+        break;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) worker.eof = true;
-      break;
     }
+    parse(worker, deliveries);
+  }
+
+  // Each whole result in the inbox completes the running task; the worker then takes the next one.
+  void parse(Worker& worker, std::vector<Delivery>& deliveries) {
     std::size_t at = 0;
     while (worker.inbox_used - at >= kResultHeaderSize) {
       std::uint32_t size = 0;
@@ -173,19 +244,19 @@ struct PoolCore::State {
       if (worker.running) {
         deliveries.push_back({std::move(worker.running->job), worker.running->task.index, std::move(outcome)});
         worker.running.reset();
+        worker.lazy = false;
       }
     }
     if (at > 0) {
       std::memmove(worker.inbox.data(), worker.inbox.data() + at, worker.inbox_used - at);
       worker.inbox_used -= at;
     }
-    dispatch(worker, maxtasks);
+    dispatch(worker);
   }
 
   // The worker's process ended: collect what it sent, fail the task it took with it, forget it.
-  void retire(std::size_t slot, std::vector<Delivery>& deliveries, int maxtasks) {
-    Worker& worker = *workers[slot];
-    drain(worker, deliveries, maxtasks);
+  void retire(Worker& worker, std::vector<Delivery>& deliveries) {
+    drain(worker, deliveries);
     worker.process->join();
     if (worker.running) {
       const int code = worker.process->exitcode().value_or(0);
@@ -198,120 +269,184 @@ struct PoolCore::State {
       worker.running.reset();
     }
     forget(worker);
-    workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(slot));
+    std::erase_if(workers, [&](const auto& w) { return w.get() == &worker; });
   }
 
   void forget(Worker& worker) {
+    watch_channel(worker, false);
+    watch_sentinel(worker, false);
     remove_pool_parent_fd(worker.fd);
     worker.channel.close();
     worker.fd = -1;
   }
 
   // CPython's _maintain_pool: back to full size while the pool runs, or is closed with work left.
-  void maintain(const PoolCoreOptions& options) {
+  void maintain() {
     start_failed = false;
     while (workers.size() < static_cast<std::size_t>(options.processes) &&
            (phase == Phase::run || (phase == Phase::close && busy_locked()))) {
       try {
-        workers.push_back(start_worker(options));
+        workers.push_back(start_worker());
       } catch (const std::exception& e) {
         std::string text = std::string("mp.Pool: cannot start a replacement worker: ") + e.what() + "\n";
         (void)!::write(2, text.data(), text.size());
         start_failed = true;
         return;
       }
-      dispatch(*workers.back(), options.maxtasksperchild);
+      dispatch(*workers.back());
+    }
+  }
+
+  // ---- direct reading by a waiting thread (JobAwaiter) ---------------------------------------
+
+  void await(Job& job, std::optional<std::chrono::steady_clock::time_point> deadline) override {
+    std::unique_lock lock(mutex);
+    if (phase == Phase::terminate) return;
+    auto owner = std::find_if(workers.begin(), workers.end(), [&](const auto& w) {
+      return w->running && w->running->job.get() == &job && !w->claimed && !w->eof;
+    });
+    if (owner == workers.end()) return;
+    Worker& worker = **owner;
+    watch_channel(worker, false);
+    worker.claimed = true;
+    const int fd = worker.fd;
+    const int sentinel = worker.sentinel;
+    std::vector<Delivery> deliveries;
+    auto mine = [&] { return worker.running && worker.running->job.get() == &job && !worker.eof; };
+    while (mine()) {
+      if (worker.inbox.size() - worker.inbox_used < 64 * 1024) worker.inbox.resize(worker.inbox_used + 64 * 1024);
+      char* into = worker.inbox.data() + worker.inbox_used;
+      const std::size_t room = worker.inbox.size() - worker.inbox_used;
+      if (!deadline) {
+        // Blocking read: the worker's death ends it too (end of stream, or ECONNRESET).
+        lock.unlock();
+        ssize_t n = ::recv(fd, into, room, 0);
+        const int error = errno;
+        lock.lock();
+        if (n > 0) {
+          worker.inbox_used += static_cast<std::size_t>(n);
+          parse(worker, deliveries);
+        } else if (n == 0 || error != EINTR) {
+          worker.eof = true;  // the result thread retires it (sentinel) once unclaimed
+        }
+        continue;
+      }
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      const int timeout_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
+      lock.unlock();
+      pollfd fds[2] = {{fd, POLLIN, 0}, {sentinel, POLLIN, 0}};
+      int n = ::poll(fds, 2, timeout_ms);
+      lock.lock();
+      if (n > 0 && fds[0].revents != 0) drain(worker, deliveries);
+      if (n > 0 && fds[1].revents != 0 && mine()) {
+        drain(worker, deliveries);  // what it sent before it ended
+        break;
+      }
+      if (n == 0 || (n < 0 && errno != EINTR)) break;  // timed out
+    }
+    if (mine() && deadline) worker.lazy = false;  // gave up waiting: the result thread collects it
+    worker.claimed = false;
+    if (phase != Phase::terminate) {
+      if (worker.running && !worker.lazy) watch_channel(worker, true);
+      watch_sentinel(worker, true);
+    }
+    lock.unlock();
+    unclaimed.notify_all();
+    deliver(deliveries);
+  }
+
+  // ---- the result thread ---------------------------------------------------------------------
+
+  void result_loop() {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals go to the threads the program owns
+    std::vector<epoll_event> events(64);
+    std::vector<Delivery> deliveries;
+    for (;;) {
+      int timeout_ms = -1;
+      {
+        std::unique_lock lock(mutex);
+        if (phase == Phase::terminate) return;
+        if (phase == Phase::close && !busy_locked()) {
+          shut_down(lock);
+          return;
+        }
+        if (start_failed) timeout_ms = 100;
+      }
+      int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), timeout_ms);
+      if (n < 0 && errno != EINTR) throw ErrnoError(errno);
+      {
+        std::lock_guard lock(mutex);
+        if (phase == Phase::terminate) return;
+        std::vector<std::uint64_t> ended;
+        for (int i = 0; i < n; ++i) {
+          const std::uint64_t key = events[i].data.u64;
+          if (key == 0) {
+            std::uint64_t count = 0;
+            (void)!::read(wake_fd, &count, sizeof count);
+            continue;
+          }
+          Worker* worker = find(key >> 1);
+          if (worker == nullptr) continue;
+          if (key & 1) {
+            ended.push_back(worker->id);
+          } else if (!worker->claimed) {
+            drain(*worker, deliveries);
+          }
+        }
+        for (std::uint64_t id : ended) {
+          Worker* worker = find(id);
+          if (worker == nullptr) continue;
+          if (worker->claimed) {
+            watch_sentinel(*worker, false);  // the claiming thread sees the exit too and hands it back
+          } else {
+            retire(*worker, deliveries);
+          }
+        }
+        maintain();
+        dispatch_all();
+      }
+      deliver(deliveries);
+    }
+  }
+
+  // close() and every task done: end of stream for each worker, then wait for them to exit.
+  void shut_down(std::unique_lock<std::mutex>& lock) {
+    unclaimed.wait(lock, [&] {
+      return std::none_of(workers.begin(), workers.end(), [](const auto& w) { return w->claimed; });
+    });
+    std::vector<std::unique_ptr<Worker>> leaving = std::move(workers);
+    workers.clear();
+    for (auto& worker : leaving) {
+      ::shutdown(worker->fd, SHUT_WR);
+      watch_channel(*worker, false);
+      watch_sentinel(*worker, false);
+    }
+    lock.unlock();
+    for (auto& worker : leaving) {
+      worker->process->join();
+      remove_pool_parent_fd(worker->fd);
+      worker->channel.close();
     }
   }
 };
 
-namespace {
-
-void deliver(std::vector<Delivery>& deliveries) {
-  for (Delivery& d : deliveries) d.job->deliver(d.index, std::move(d.outcome));
-  deliveries.clear();
-}
-
-void result_loop(PoolCore::State& s, const PoolCoreOptions& options) {
-  sigset_t all;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals go to the threads the program owns
-  using Phase = PoolCore::State::Phase;
-  std::vector<pollfd> fds;
-  std::vector<Worker*> owners;
-  std::vector<Delivery> deliveries;
-  for (;;) {
-    int timeout_ms = -1;
-    {
-      std::unique_lock lock(s.mutex);
-      if (s.phase == Phase::terminate) return;
-      if (s.phase == Phase::close && !s.busy_locked()) {
-        // Every task is done: end of stream for each worker, then wait for them to exit.
-        std::vector<std::unique_ptr<Worker>> workers = std::move(s.workers);
-        s.workers.clear();
-        for (auto& worker : workers) ::shutdown(worker->fd, SHUT_WR);
-        lock.unlock();
-        for (auto& worker : workers) {
-          worker->process->join();
-          s.forget(*worker);
-        }
-        return;
-      }
-      fds.clear();
-      owners.clear();
-      fds.push_back({s.wake_fd, POLLIN, 0});
-      owners.push_back(nullptr);
-      for (auto& worker : s.workers) {
-        if (!worker->eof) {
-          fds.push_back({worker->fd, POLLIN, 0});
-          owners.push_back(worker.get());
-        }
-        fds.push_back({worker->sentinel, POLLIN, 0});
-        owners.push_back(worker.get());
-      }
-      if (s.start_failed) timeout_ms = 100;
-    }
-    int n = ::poll(fds.data(), fds.size(), timeout_ms);
-    if (n < 0 && errno != EINTR) throw ErrnoError(errno);
-    {
-      std::lock_guard lock(s.mutex);
-      if (s.phase == Phase::terminate) return;
-      if (fds[0].revents != 0) {
-        std::uint64_t count = 0;
-        (void)!::read(s.wake_fd, &count, sizeof count);
-      }
-      std::vector<Worker*> ended;
-      for (std::size_t i = 1; i < fds.size(); ++i) {
-        if (fds[i].revents == 0) continue;
-        Worker* worker = owners[i];
-        if (fds[i].fd == worker->sentinel) {
-          ended.push_back(worker);
-        } else {
-          s.drain(*worker, deliveries, options.maxtasksperchild);
-        }
-      }
-      for (Worker* worker : ended) {
-        auto slot = std::find_if(s.workers.begin(), s.workers.end(), [&](const auto& w) { return w.get() == worker; });
-        s.retire(static_cast<std::size_t>(slot - s.workers.begin()), deliveries, options.maxtasksperchild);
-      }
-      s.maintain(options);
-      s.dispatch_all(options.maxtasksperchild);
-    }
-    deliver(deliveries);
-  }
-}
-
-}  // namespace
-
-PoolCore::PoolCore(PoolCoreOptions options) : options_(std::move(options)), state_(std::make_unique<State>()) {
+PoolCore::PoolCore(PoolCoreOptions options) : options_(options), state_(std::make_shared<State>(std::move(options))) {
   if (options_.processes < 1) throw ValueError("Number of processes must be at least 1");
   if (options_.maxtasksperchild < 0) throw ValueError("maxtasksperchild must be a positive int or None");
   process_class_for(options_.start_method);
   state_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (state_->wake_fd < 0) throw ErrnoError(errno);
+  state_->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  if (state_->epoll_fd < 0) throw ErrnoError(errno);
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = 0;
+  ::epoll_ctl(state_->epoll_fd, EPOLL_CTL_ADD, state_->wake_fd, &event);
   try {
     std::lock_guard lock(state_->mutex);
-    for (int i = 0; i < options_.processes; ++i) state_->workers.push_back(state_->start_worker(options_));
+    for (int i = 0; i < options_.processes; ++i) state_->workers.push_back(state_->start_worker());
   } catch (...) {
     // As CPython: terminate the workers already started, join them, re-raise.
     for (auto& worker : state_->workers) {
@@ -319,9 +454,10 @@ PoolCore::PoolCore(PoolCoreOptions options) : options_(std::move(options)), stat
       worker->process->join();
       state_->forget(*worker);
     }
+    state_->workers.clear();
     throw;
   }
-  state_->result_thread = std::thread(result_loop, std::ref(*state_), std::cref(options_));
+  state_->result_thread = std::thread([state = state_.get()] { state->result_loop(); });
 }
 
 PoolCore::~PoolCore() {
@@ -332,6 +468,8 @@ PoolCore::~PoolCore() {
   }
 }
 
+std::weak_ptr<JobAwaiter> PoolCore::awaiter() const { return state_; }
+
 void PoolCore::check_running() const {
   std::lock_guard lock(state_->mutex);
   if (state_->phase != State::Phase::run) throw ValueError("Pool not running");
@@ -341,40 +479,44 @@ void PoolCore::submit(const std::shared_ptr<Job>& job, std::vector<PoolTask> tas
   std::lock_guard lock(state_->mutex);
   if (state_->phase != State::Phase::run) throw ValueError("Pool not running");
   for (PoolTask& task : tasks) state_->pending.push_back({job, std::move(task)});
-  state_->dispatch_all(options_.maxtasksperchild);
+  state_->dispatch_all();
 }
 
 void PoolCore::close() {
   std::lock_guard lock(state_->mutex);
   if (state_->phase == State::Phase::run) {
     state_->phase = State::Phase::close;
+    state_->unlazy_all();  // the result thread sees every result, to know when all are done
     state_->wake();
   }
 }
 
 void PoolCore::terminate() {
+  State& s = *state_;
   {
-    std::lock_guard lock(state_->mutex);
-    state_->phase = State::Phase::terminate;
-    state_->wake();
+    std::lock_guard lock(s.mutex);
+    s.phase = State::Phase::terminate;
+    s.wake();
   }
   {
-    std::lock_guard joining(state_->join_mutex);
-    if (state_->result_thread.joinable() && state_->result_thread.get_id() != std::this_thread::get_id()) {
-      state_->result_thread.join();
-    }
+    std::lock_guard joining(s.join_mutex);
+    if (s.result_thread.joinable() && s.result_thread.get_id() != std::this_thread::get_id()) s.result_thread.join();
   }
   std::vector<std::unique_ptr<Worker>> workers;
   std::deque<Queued> pending;
   {
-    std::lock_guard lock(state_->mutex);
-    workers = std::move(state_->workers);
-    state_->workers.clear();
-    pending = std::move(state_->pending);
-    state_->pending.clear();
-  }
-  for (auto& worker : workers) {
-    if (worker->process->is_alive()) worker->process->terminate();
+    std::unique_lock lock(s.mutex);
+    for (auto& worker : s.workers) {
+      if (worker->process->is_alive()) worker->process->terminate();
+    }
+    // A thread reading a worker directly lets go once that worker is gone.
+    s.unclaimed.wait(lock, [&] {
+      return std::none_of(s.workers.begin(), s.workers.end(), [](const auto& w) { return w->claimed; });
+    });
+    workers = std::move(s.workers);
+    s.workers.clear();
+    pending = std::move(s.pending);
+    s.pending.clear();
   }
   std::vector<Delivery> deliveries;
   auto terminated = [] {
@@ -387,7 +529,11 @@ void PoolCore::terminate() {
       worker->process->kill();
       worker->process->join();
     }
-    state_->forget(*worker);
+    s.drain(*worker, deliveries);  // results that made it before the end still count
+    {
+      std::lock_guard lock(s.mutex);
+      s.forget(*worker);
+    }
     if (worker->running) deliveries.push_back({std::move(worker->running->job), worker->running->task.index, terminated()});
   }
   for (Queued& queued : pending) deliveries.push_back({std::move(queued.job), queued.task.index, terminated()});

@@ -1,6 +1,7 @@
 // Results of pool jobs as the pool fills them in (detail/pool_job.hpp).
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <tuple>
 
 #include "mp/detail/pool_job.hpp"
@@ -45,11 +46,23 @@ void Job::deliver(std::size_t index, TaskOutcome outcome) {
 }
 
 bool Job::ready() const {
+  {
+    std::lock_guard lock(mutex_);
+    if (complete_) return true;
+  }
+  // A result read by no one yet may be waiting in its worker's channel: look, without waiting.
+  if (auto awaiter = awaiter_.lock()) awaiter->await(const_cast<Job&>(*this), std::chrono::steady_clock::now());
   std::lock_guard lock(mutex_);
   return complete_;
 }
 
 bool Job::wait(std::optional<std::chrono::duration<double>> timeout) const {
+  if (auto awaiter = awaiter_.lock(); awaiter && !ready()) {
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (timeout) deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(*timeout);
+    awaiter->await(const_cast<Job&>(*this), deadline);
+    if (deadline) timeout = std::max(std::chrono::duration<double>(0), std::chrono::duration<double>(*deadline - std::chrono::steady_clock::now()));
+  }
   std::unique_lock lock(mutex_);
   if (!timeout) {
     changed_.wait(lock, [&] { return complete_; });
@@ -59,6 +72,7 @@ bool Job::wait(std::optional<std::chrono::duration<double>> timeout) const {
 }
 
 bool Job::successful() const {
+  (void)ready();  // reads a result that is waiting unread
   std::lock_guard lock(mutex_);
   if (!complete_) throw ValueError(not_ready_message());
   return failure_ == nullptr;

@@ -370,8 +370,11 @@ class Pool {
   AsyncResult<T> apply_async(Callbacks<T> callbacks, const F& fn, const Args&... args) {
     using R = call_result_t<F, Args...>;
     static_assert(std::is_same_v<T, R>, "Callbacks<T>: T must be the function's result type");
+    // Without callbacks, get() may read the worker itself (callbacks run in the result thread).
+    const bool direct = !callbacks.callback && !callbacks.error_callback;
     auto job = std::make_shared<detail::ApplyJob<R>>(1, "ApplyResult", std::move(callbacks));
     core_->check_running();
+    if (direct) job->set_awaiter(core_->awaiter());
     std::vector<detail::PoolTask> tasks;
     try {
       tasks.push_back(detail::call_task(as_callable(fn), args...));

@@ -116,12 +116,14 @@ class PoolCore {
 
   // Current workers (pid, name), for tests and diagnostics.
   std::vector<std::pair<int, std::string>> workers() const;
+  // For one-task jobs: lets a waiting thread read its worker directly (Job::set_awaiter).
+  std::weak_ptr<JobAwaiter> awaiter() const;
 
   struct State;  // src/pool_core.cpp
 
  private:
   PoolCoreOptions options_;
-  std::unique_ptr<State> state_;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace detail

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,6 +49,18 @@ struct TaskOutcome {
   [[noreturn]] void rethrow() const;
 };
 
+class Job;
+
+// Who can bring a job's result in faster than waiting for the pool's result thread: the pool lets
+// a thread waiting for a one-task job read that task's worker itself.
+class JobAwaiter {
+ public:
+  virtual ~JobAwaiter() = default;
+  // Tries to complete `job` by reading its worker directly, until the job is complete, the
+  // deadline passes, or direct reading is not possible (then the caller waits as usual).
+  virtual void await(Job& job, std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
+};
+
 // Shared by a result handle and the pool. Thread-safe.
 class Job {
  public:
@@ -68,6 +81,9 @@ class Job {
   bool wait(std::optional<std::chrono::duration<double>> timeout) const;
   // After ready(): whether every task succeeded.
   bool successful() const;
+  // Lets wait() read the result directly (set before the job's task is submitted).
+  void set_awaiter(std::weak_ptr<JobAwaiter> awaiter) { awaiter_ = std::move(awaiter); }
+  bool has_awaiter() const noexcept { return !awaiter_.expired(); }
   // "<multiprocessing.pool.ApplyResult object at 0x...> not ready".
   std::string not_ready_message() const;
 
@@ -86,6 +102,7 @@ class Job {
   virtual void on_complete() noexcept {}
 
  private:
+  std::weak_ptr<JobAwaiter> awaiter_;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   std::vector<std::optional<TaskOutcome>> outcomes_;
