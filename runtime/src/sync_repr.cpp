@@ -1,6 +1,7 @@
 // CPython's reprs of the synchronization primitives (multiprocessing/synchronize.py __repr__).
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
 
 #include "mp/process.hpp"
@@ -51,6 +52,32 @@ std::string Condition::repr() const {
   auto waiters = static_cast<long>(sleeping_.value()) - static_cast<long>(woken_.value());
   std::string text = "<Condition(";
   return text.append(lock_.repr()).append(", ").append(std::to_string(waiters)).append(")>");
+}
+
+namespace {
+
+std::string address_of(const void* address) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%p", address);
+  return text;
+}
+
+}  // namespace
+
+std::string Event::repr() const {
+  std::string text = "<Event at ";
+  return text.append(address_of(state_)).append(is_set() ? " set>" : " unset>");
+}
+
+std::string Barrier::repr() const {
+  std::string text = "<multiprocessing.synchronize.Barrier at ";
+  text.append(address_of(state_)).append(":");
+  if (broken()) return text.append(" broken>");
+  return text.append(" waiters=")
+      .append(std::to_string(n_waiting()))
+      .append("/")
+      .append(std::to_string(parties()))
+      .append(">");
 }
 
 }  // namespace mp

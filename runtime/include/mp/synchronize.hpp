@@ -351,6 +351,8 @@ class Event {
   void clear() noexcept;
   // Blocks until the flag is set or the timeout expires; returns the flag.
   bool wait(detail::WaitTimeout timeout = std::nullopt);
+  // "<Event at 0x... set>" / "<Event at 0x... unset>".
+  std::string repr() const;
 
   template <class Archive>
   void save(Archive& archive) const {
@@ -395,6 +397,8 @@ class Barrier {
   // Callers currently blocked in wait() (0 while draining or broken).
   int n_waiting() const;
   bool broken() const;
+  // "<multiprocessing.synchronize.Barrier at 0x...: waiters=1/3>", or "...: broken>".
+  std::string repr() const;
 
   template <class Archive>
   void save(Archive& archive) const {
