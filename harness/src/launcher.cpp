@@ -49,23 +49,33 @@ import os as _parity_os
 import signal as _parity_signal
 import sys as _parity_sys
 
-_parity_file = None
+_parity_fd = -1
 
 
 def _parity_arm():
-    global _parity_file
+    # The file descriptor is moved to >= 1000 so that the case's own descriptors get the numbers
+    # they would get without the harness (cases may print them).
+    global _parity_fd
     directory = _parity_os.environ.get("PARITY_STACKS_DIR")
     if not directory:
         return
     try:
-        stacks = open(_parity_os.path.join(directory, "%d.txt" % _parity_os.getpid()), "w")
+        fd = _parity_os.open(_parity_os.path.join(directory, "%d.txt" % _parity_os.getpid()),
+                             _parity_os.O_WRONLY | _parity_os.O_CREAT | _parity_os.O_TRUNC
+                             | _parity_os.O_CLOEXEC, 0o644)
     except OSError:
         return
-    _parity_faulthandler.register(_parity_signal.SIGUSR2, file=stacks, all_threads=True,
-                                  chain=False)
-    if _parity_file is not None:
-        _parity_file.close()
-    _parity_file = stacks
+    try:
+        import fcntl
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 1000)
+        _parity_os.close(fd)
+        fd = high
+    except (ImportError, OSError):
+        pass
+    _parity_faulthandler.register(_parity_signal.SIGUSR2, file=fd, all_threads=True, chain=False)
+    if _parity_fd >= 0:
+        _parity_os.close(_parity_fd)
+    _parity_fd = fd
 
 
 _parity_arm()
@@ -431,7 +441,6 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
     }
     tree.signal_all(SIGTERM);
     if (!tree.wait_all_dead(Clock::now() + options.kill_grace)) tree.kill_all();
-    end = Clock::now();
   }
 
   int status = 0;

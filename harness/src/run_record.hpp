@@ -74,7 +74,7 @@ struct RunRecord {
   bool timed_out = false;            // the harness killed it after LaunchOptions::timeout
   std::string launch_error;          // why it could not be started (then status is empty)
 
-  double wall_s = 0;  // start to exit of the main process
+  double wall_s = 0;  // start to exit of the main process (timed out: to the timeout)
   double user_s = 0;  // rusage of the whole tree the harness reaped
   double sys_s = 0;
   std::int64_t peak_rss_kb = 0;

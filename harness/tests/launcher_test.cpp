@@ -194,10 +194,13 @@ TEST_F(LauncherTest, WorkingDirectoryEnvironmentAndPythonPath) {
                 "print(os.environ['PYTHONPATH'].split(':')[-1])\n"
                 "print(os.environ['GREETING'])\n"
                 "print(sys.modules['sitecustomize'].__file__.endswith('python/sitecustomize.py'))\n"
-                "print(os.environ['PARITY_RUN_ID'].startswith(str(os.getppid()) + '_'))\n"},
+                "print(os.environ['PARITY_RUN_ID'].startswith(str(os.getppid()) + '_'))\n"
+                "print(os.open('/dev/null', os.O_RDONLY))\n"},
        .env_overrides = {{"PYTHONPATH", "/nonexistent-parity-path"}, {"GREETING", "hi"}},
        .python = true});
-  EXPECT_EQ(python.stdout_text, "/nonexistent-parity-path\nhi\nTrue\nTrue\n") << python.stderr_text;
+  // The last line: arming faulthandler does not shift the case's own file descriptor numbers.
+  EXPECT_EQ(python.stdout_text, "/nonexistent-parity-path\nhi\nTrue\nTrue\n3\n")
+      << python.stderr_text;
   EXPECT_EQ(python.stderr_text, "");
 }
 
