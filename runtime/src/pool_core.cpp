@@ -170,14 +170,17 @@ struct PoolCore::State final : JobAwaiter {
     return worker;
   }
 
-  // Gives an idle worker the next pending task.
-  void dispatch(Worker& worker) {
+  // Gives an idle worker the next pending task. Only the task of `submitted`, sent by the thread
+  // submitting it with nothing else queued, may go lazily: no one can be waiting for it yet, so the
+  // first waiter will find it running and read it (a task dispatched later might already have a
+  // waiter blocked on its job, who would never read it).
+  void dispatch(Worker& worker, const Job* submitted = nullptr) {
     if (worker.running || worker.eof || pending.empty()) return;
     if (options.maxtasksperchild > 0 && worker.tasks_sent >= options.maxtasksperchild) return;
     worker.running = std::move(pending.front());
     pending.pop_front();
     ++worker.tasks_sent;
-    worker.lazy = pending.empty() && worker.running->job->has_awaiter();
+    worker.lazy = pending.empty() && worker.running->job.get() == submitted && submitted->has_awaiter();
     watch_channel(worker, !worker.lazy);
     const std::string& frame = worker.running->task.frame;
     std::size_t sent = 0;
@@ -191,10 +194,10 @@ struct PoolCore::State final : JobAwaiter {
     }
   }
 
-  void dispatch_all() {
+  void dispatch_all(const Job* submitted = nullptr) {
     for (auto& worker : workers) {
       if (pending.empty()) break;
-      dispatch(*worker);
+      dispatch(*worker, submitted);
     }
     if (!pending.empty()) unlazy_all();  // queued work needs every result read promptly
   }
@@ -479,7 +482,7 @@ void PoolCore::submit(const std::shared_ptr<Job>& job, std::vector<PoolTask> tas
   std::lock_guard lock(state_->mutex);
   if (state_->phase != State::Phase::run) throw ValueError("Pool not running");
   for (PoolTask& task : tasks) state_->pending.push_back({job, std::move(task)});
-  state_->dispatch_all();
+  state_->dispatch_all(job.get());
 }
 
 void PoolCore::close() {

@@ -304,7 +304,8 @@ class IMapIterator {
       return *this;
     }
     void operator++(int) { advance(); }
-    friend bool operator==(const iterator& it, std::default_sentinel_t) { return !it.owner_ || !it.owner_->current_; }
+    bool at_end() const { return !owner_ || !owner_->current_; }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) { return it.at_end(); }
 
    private:
     void advance() { owner_->current_ = owner_->next(); }
@@ -315,6 +316,7 @@ class IMapIterator {
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
+  friend class iterator;
   std::optional<value_type> next_within(std::optional<std::chrono::duration<double>> timeout) {
     while (chunk_position_ >= chunk_.size()) {
       std::optional<detail::TaskOutcome> outcome = job_->next(timeout);
