@@ -110,6 +110,7 @@ struct PoolCore::State final : JobAwaiter {
   std::thread result_thread;
   std::mutex join_mutex;
   bool start_failed = false;  // the last replacement failed: retry after a pause
+  sigset_t creator_signal_mask{};  // the mask the result thread started with (its creator's)
 
   void wake() const {
     std::uint64_t one = 1;
@@ -289,7 +290,17 @@ struct PoolCore::State final : JobAwaiter {
     while (workers.size() < static_cast<std::size_t>(options.processes) &&
            (phase == Phase::run || (phase == Phase::close && busy_locked()))) {
       try {
-        workers.push_back(start_worker());
+        // A child inherits the starting thread's signal mask: give it the pool creator's, not
+        // this thread's (which blocks everything, SIGTERM included).
+        sigset_t blocked;
+        pthread_sigmask(SIG_SETMASK, &creator_signal_mask, &blocked);
+        try {
+          workers.push_back(start_worker());
+        } catch (...) {
+          pthread_sigmask(SIG_SETMASK, &blocked, nullptr);
+          throw;
+        }
+        pthread_sigmask(SIG_SETMASK, &blocked, nullptr);
       } catch (const std::exception& e) {
         std::string text = std::string("mp.Pool: cannot start a replacement worker: ") + e.what() + "\n";
         (void)!::write(2, text.data(), text.size());
@@ -363,7 +374,7 @@ struct PoolCore::State final : JobAwaiter {
   void result_loop() {
     sigset_t all;
     sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals go to the threads the program owns
+    pthread_sigmask(SIG_BLOCK, &all, &creator_signal_mask);  // signals go to the threads the program owns
     std::vector<epoll_event> events(64);
     std::vector<Delivery> deliveries;
     for (;;) {
