@@ -313,7 +313,15 @@ struct PoolCore::State final : JobAwaiter {
 
   // ---- direct reading by a waiting thread (JobAwaiter) ---------------------------------------
 
+  void look(Job& job) override { read_directly(job, std::chrono::steady_clock::time_point::min()); }
   void await(Job& job, std::optional<std::chrono::steady_clock::time_point> deadline) override {
+    read_directly(job, deadline);
+  }
+
+  // Claims the worker running the task of `job` and reads its channel until the job's result is
+  // in, the worker ends, or `deadline` passes (time_point::min(): look once, without waiting).
+  void read_directly(Job& job, std::optional<std::chrono::steady_clock::time_point> deadline) {
+    const bool look_only = deadline == std::chrono::steady_clock::time_point::min();
     std::unique_lock lock(mutex);
     if (phase == Phase::terminate) return;
     auto owner = std::find_if(workers.begin(), workers.end(), [&](const auto& w) {
@@ -356,9 +364,9 @@ struct PoolCore::State final : JobAwaiter {
         drain(worker, deliveries);  // what it sent before it ended
         break;
       }
-      if (n == 0 || (n < 0 && errno != EINTR)) break;  // timed out
+      if (n == 0 || (n < 0 && errno != EINTR) || look_only) break;  // timed out
     }
-    if (mine() && deadline) worker.lazy = false;  // gave up waiting: the result thread collects it
+    if (mine() && deadline && !look_only) worker.lazy = false;  // gave up waiting: the result thread collects it
     worker.claimed = false;
     if (phase != Phase::terminate) {
       if (worker.running && !worker.lazy) watch_channel(worker, true);

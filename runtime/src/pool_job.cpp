@@ -51,13 +51,18 @@ bool Job::ready() const {
     if (complete_) return true;
   }
   // A result read by no one yet may be waiting in its worker's channel: look, without waiting.
-  if (auto awaiter = awaiter_.lock()) awaiter->await(const_cast<Job&>(*this), std::chrono::steady_clock::now());
+  if (auto awaiter = awaiter_.lock()) awaiter->look(const_cast<Job&>(*this));
   std::lock_guard lock(mutex_);
   return complete_;
 }
 
 bool Job::wait(std::optional<std::chrono::duration<double>> timeout) const {
-  if (auto awaiter = awaiter_.lock(); awaiter && !ready()) {
+  bool complete = false;
+  {
+    std::lock_guard lock(mutex_);
+    complete = complete_;
+  }
+  if (auto awaiter = complete ? nullptr : awaiter_.lock()) {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     if (timeout) deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(*timeout);
     awaiter->await(const_cast<Job&>(*this), deadline);

@@ -59,6 +59,8 @@ class JobAwaiter {
   // Tries to complete `job` by reading its worker directly, until the job is complete, the
   // deadline passes, or direct reading is not possible (then the caller waits as usual).
   virtual void await(Job& job, std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
+  // Reads the job's result if it is already there, without waiting.
+  virtual void look(Job& job) = 0;
 };
 
 // Shared by a result handle and the pool. Thread-safe.
