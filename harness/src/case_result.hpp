@@ -1,6 +1,7 @@
 #pragma once
 // What the runner concludes, per case x start method x implementation: plain data for reporters.
 
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,8 +28,26 @@ struct NormalizedRun {
                                                    // "launch-error" (the program never started)
 };
 
+// Histogram keys in reading order: numbers by value ("4" before "10") and before any text; text
+// (outcomes) alphabetically.
+struct HistogramKeyLess {
+  bool operator()(const std::string& a, const std::string& b) const {
+    std::optional<double> x = number(a), y = number(b);
+    if (x && y && *x != *y) return *x < *y;
+    if (x.has_value() != y.has_value()) return x.has_value();
+    return a < b;
+  }
+  static std::optional<double> number(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size() || value != value) return std::nullopt;  // value != value: NaN
+    return value;
+  }
+};
+
 // A histogram: value -> number of runs.
-using Histogram = std::map<std::string, int>;
+using Histogram = std::map<std::string, int, HistogramKeyLess>;
 
 struct CaseResult {
   std::string case_id;

@@ -101,3 +101,21 @@ TEST(Slowdown, NeedsSignificanceAndSize) {
   EXPECT_FALSE(tiny.slowdown);
   EXPECT_FALSE(detect_slowdown({1, 1.01, 0.99}, {2, 2.01, 1.99}).slowdown);  // too few samples
 }
+
+TEST(Statistics, HistogramsReadInNumericOrder) {
+  std::vector<NormalizedRun> runs(5);
+  double values[] = {10, 2, 0, 2, 1.5};
+  for (int i = 0; i < 5; ++i) {
+    runs[i].metrics["n"] = values[i];
+    runs[i].outcome = i == 0 ? "signal:SIGSEGV" : "exit:0";
+  }
+  std::vector<std::pair<std::string, int>> ordered;
+  std::map<std::string, Histogram> histograms = metric_histograms(runs);
+  for (const auto& entry : histograms.at("n")) ordered.push_back(entry);
+  EXPECT_EQ(ordered, (std::vector<std::pair<std::string, int>>{{"0", 1}, {"1.5", 1}, {"2", 2}, {"10", 1}}));
+  EXPECT_EQ(outcome_histogram(runs).begin()->first, "exit:0");
+  Histogram mixed{{"b", 1}, {"10", 1}, {"9", 1}, {"a", 1}};
+  std::vector<std::string> keys;
+  for (const auto& [key, count] : mixed) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"9", "10", "a", "b"}));
+}
