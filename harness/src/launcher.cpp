@@ -46,8 +46,9 @@ constexpr std::chrono::seconds kill_bound{5};  // SIGKILL delivery and reaping, 
 constexpr const char* sitecustomize_source = R"PY(# Written by the parity launcher.
 import faulthandler as _parity_faulthandler
 import os as _parity_os
-import signal as _parity_signal
 import sys as _parity_sys
+
+_PARITY_SIGUSR2 = @SIGUSR2@  # filled in by the launcher: importing signal costs 0.5 ms at startup
 
 _parity_fd = -1
 
@@ -65,14 +66,18 @@ def _parity_arm():
                              | _parity_os.O_CLOEXEC, 0o644)
     except OSError:
         return
-    try:
-        import fcntl
-        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 1000)
-        _parity_os.close(fd)
-        fd = high
-    except (ImportError, OSError):
-        pass
-    _parity_faulthandler.register(_parity_signal.SIGUSR2, file=fd, all_threads=True, chain=False)
+    for high in range(1000, 1024):
+        try:
+            _parity_os.fstat(high)
+        except OSError:
+            try:
+                _parity_os.dup2(fd, high, inheritable=False)
+            except OSError:
+                break
+            _parity_os.close(fd)
+            fd = high
+            break
+    _parity_faulthandler.register(_PARITY_SIGUSR2, file=fd, all_threads=True, chain=False)
     if _parity_fd >= 0:
         _parity_os.close(_parity_fd)
     _parity_fd = fd
@@ -96,6 +101,21 @@ def _parity_chain():
 
 
 _parity_chain()
+
+
+def _parity_cache_bytecode():
+    # Every armed Python process imports this module: compile it once per interpreter version
+    # into __pycache__ (read even under PYTHONDONTWRITEBYTECODE), not on every start.
+    cached = getattr(__spec__, "cached", None)
+    if cached and not _parity_os.path.exists(cached):
+        try:
+            import py_compile
+            py_compile.compile(__file__, cfile=cached, doraise=True)
+        except Exception:
+            pass
+
+
+_parity_cache_bytecode()
 )PY";
 
 std::string next_run_id() {
@@ -265,7 +285,9 @@ Launcher::Launcher() : owner_pid_(::getpid()) {
     sitecustomize_dir_ = temp_root_ / "python";
     std::error_code ec;
     std::filesystem::create_directory(sitecustomize_dir_, ec);
-    std::ofstream(sitecustomize_dir_ / "sitecustomize.py") << sitecustomize_source;
+    std::string source = sitecustomize_source;
+    source.replace(source.find("@SIGUSR2@"), 9, std::to_string(SIGUSR2));
+    std::ofstream(sitecustomize_dir_ / "sitecustomize.py") << source;
   }
 }
 
