@@ -1,8 +1,7 @@
 // QueueCore: put/get, the feeder thread and its exit finalizers (CPython's Queue._start_thread).
 #include "mp/detail/queue_core.hpp"
 
-#include <pthread.h>
-#include <signal.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,45 +11,9 @@
 #include <thread>
 
 #include "mp/detail/os_error.hpp"
+#include "queue_feeder.hpp"
 
 namespace mp::detail {
-
-// The feeder of one queue in one process. Shared by the queue, the feeder thread and the exit
-// finalizers, so it outlives a queue dropped while its feeder still writes (as CPython's thread
-// outlives its garbage-collected Queue). After fork the child gets a new one.
-struct Feeder {
-  std::mutex mutex;
-  std::condition_variable not_empty;
-  std::unique_ptr<FeederBuffer> buffer;
-  bool sentinel = false;  // close(): flush, close this process's pipe ends, stop
-
-  std::mutex done_mutex;
-  std::condition_variable done;
-  bool finished = false;
-
-  explicit Feeder(std::unique_ptr<FeederBuffer> items) : buffer(std::move(items)) {}
-
-  void send_sentinel() {
-    {
-      std::lock_guard lock(mutex);
-      sentinel = true;
-    }
-    not_empty.notify_one();
-  }
-
-  void join() {
-    std::unique_lock lock(done_mutex);
-    done.wait(lock, [this] { return finished; });
-  }
-
-  void mark_finished() {
-    {
-      std::lock_guard lock(done_mutex);
-      finished = true;
-    }
-    done.notify_all();
-  }
-};
 
 namespace {
 
@@ -63,57 +26,6 @@ std::string_view kind_name(QueueKind kind) {
     default:
       return "Queue";
   }
-}
-
-void print_feeder_error(const std::exception& error) {
-  const auto* mp_error = dynamic_cast<const Error*>(&error);
-  std::string text = mp_error ? mp_error->str() : std::string("Exception: ") + error.what();
-  std::string message = "Traceback (most recent call last):\n  File \"<mp queue feeder thread>\"\n" +
-                        text + "\n";
-  (void)!::write(STDERR_FILENO, message.data(), message.size());
-}
-
-// The feeder thread (CPython's Queue._feed): waits for items, serializes every pending item into
-// one buffer of frames, writes it under the write lock; on the sentinel, flushes, closes this
-// process's pipe ends and stops. A write error drops the batch, gives its slots back and is
-// printed, as CPython's _on_queue_feeder_error.
-void feed(std::shared_ptr<Feeder> feeder, Connection reader, Connection writer, Lock wlock,
-          BoundedSemaphore sem) {
-  sigset_t all;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals go to the threads the program owns
-  std::string frames;
-  auto on_error = [&sem](const std::exception& error) {
-    sem.release();
-    print_feeder_error(error);
-  };
-  for (;;) {
-    bool stop;
-    {
-      std::unique_lock lock(feeder->mutex);
-      feeder->not_empty.wait(lock, [&] { return !feeder->buffer->empty() || feeder->sentinel; });
-      feeder->buffer->take_batch();
-      stop = feeder->sentinel;
-    }
-    frames.clear();
-    std::size_t count = feeder->buffer->write_batch(frames, on_error);
-    if (count > 0) {
-      try {
-        std::lock_guard lock(wlock);
-        writer.send_frame(frames);
-      } catch (const std::exception& error) {
-        for (std::size_t i = 1; i < count; ++i) sem.release();
-        on_error(error);
-      }
-    }
-    if (frames.capacity() > (std::size_t{1} << 20)) std::string().swap(frames);
-    if (stop) {
-      reader.close();
-      writer.close();
-      break;
-    }
-  }
-  feeder->mark_finished();
 }
 
 }  // namespace
@@ -133,8 +45,11 @@ QueueCore::QueueCore(QueueKind kind, int maxsize, std::unique_ptr<FeederBuffer> 
     : kind_(kind),
       maxsize_(maxsize <= 0 ? static_cast<int>(kSemValueMax) : maxsize),
       channel_(QueueChannel::create()),
-      sem_(maxsize_),
-      feeder_(std::make_shared<Feeder>(std::move(buffer))) {
+      sem_(maxsize_) {
+  // Feeder helpers write without ever blocking (queue_feeder.hpp); the feeder thread polls.
+  const int fd = channel_.writer.fileno();
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  feeder_ = std::make_shared<Feeder>(std::move(buffer), channel_, sem_);
   if (kind_ == QueueKind::joinable) {
     unfinished_.emplace(0);
     cond_.emplace();
@@ -151,7 +66,7 @@ QueueCore::QueueCore(QueueKind kind, std::unique_ptr<FeederBuffer> buffer, int m
       sem_(std::move(sem)),
       unfinished_(std::move(unfinished)),
       cond_(std::move(cond)),
-      feeder_(std::make_shared<Feeder>(std::move(buffer))) {
+      feeder_(std::make_shared<Feeder>(std::move(buffer), channel_, sem_)) {
   register_fork_reset();
 }
 
@@ -178,7 +93,7 @@ void QueueCore::reset_after_fork() {
   // The parent's feeder thread does not exist here; its mutex may have been held at the fork.
   // Leak the old state rather than destroy a mutex another (vanished) thread held.
   new std::shared_ptr<Feeder>(feeder_);
-  feeder_ = std::make_shared<Feeder>(feeder_->buffer->make_empty());
+  feeder_ = std::make_shared<Feeder>(feeder_->buffer->make_empty(), channel_, sem_);
   feeder_started_.store(false);
   closed_.store(false);
   new (&state_mutex_) std::mutex();
@@ -203,7 +118,7 @@ void QueueCore::start_feeder_once() {
     std::lock_guard feeder_lock(feeder_->mutex);
     feeder_->buffer->clear();
   }
-  std::thread(feed, feeder_, channel_.reader, channel_.writer, channel_.wlock, sem_).detach();
+  std::thread(run_feeder, feeder_).detach();
   std::shared_ptr<Feeder> feeder = feeder_;
   if (!join_cancelled_) {
     join_finalizer_ = register_finalizer(-5, [feeder] { feeder->join(); });
@@ -219,18 +134,29 @@ void QueueCore::put(bool block, std::optional<std::chrono::duration<double>> tim
   start_feeder_once();
   std::optional<std::unique_lock<Condition>> cond_lock;
   if (cond_) cond_lock.emplace(*cond_);
+  bool first_pending = false;
+  bool wake_feeder = false;
   {
     std::lock_guard lock(feeder_->mutex);
     push_item(*feeder_->buffer);
     if (unfinished_) unfinished_->release();
+    feeder_->has_work.store(true, std::memory_order_relaxed);
+    feeder_->puts.fetch_add(1, std::memory_order_relaxed);
+    first_pending = !feeder_->registered;
+    feeder_->registered = true;
+    wake_feeder = feeder_->sleeping;
   }
-  feeder_->not_empty.notify_one();
+  // A polling feeder thread finds the item by itself (queue_feeder.hpp): no wake-up to pay.
+  if (wake_feeder) feeder_->wake.notify_one();
+  if (first_pending) register_pending_feeder(feeder_);
 }
 
 std::string QueueCore::get_payload(bool block,
                                    std::optional<std::chrono::duration<double>> timeout) {
   if (closed_.load(std::memory_order_relaxed)) throw ValueError("Queue " + repr() + " is closed");
   std::string payload;
+  // About to block: write this process's small pending batches first (queue_feeder.hpp).
+  if (block) help_flush_pending_feeders();
   if (block && !timeout) {
     {
       std::lock_guard lock(channel_.rlock);
@@ -316,6 +242,7 @@ void SimpleQueueCore::put_frame(std::string_view frame) {
 }
 
 std::string SimpleQueueCore::get_payload() {
+  help_flush_pending_feeders();
   std::lock_guard lock(channel_.rlock);
   return channel_.recv_locked();
 }

@@ -60,8 +60,7 @@ class Connection {
   // Receives one message sent by send<T>() and rebuilds the object.
   template <Serializable T>
   T recv() {
-    std::string payload = recv_bytes();
-    return detail::load_payload<T>(payload);
+    return detail::load_payload<T>(recv_bytes());
   }
 
   // Sends data[offset, offset + size) as one message. ValueError "buffer length < offset" and

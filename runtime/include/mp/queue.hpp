@@ -51,21 +51,20 @@ class TypedFeederBuffer final : public FeederBuffer {
       pending_.clear();
     }
   }
-  std::size_t write_batch(std::string& out,
-                          const std::function<void(const std::exception&)>& on_error) override {
-    std::size_t written = 0;
-    for (const T& item : batch_) {
-      const std::size_t mark = out.size();
-      try {
-        append_frame(out, item);
-        ++written;
-      } catch (const std::exception& error) {
-        out.resize(mark);
-        on_error(error);
-      }
+  bool frame_next(std::string& out,
+                  const std::function<void(const std::exception&)>& on_error) override {
+    if (batch_.empty()) return false;
+    const std::size_t mark = out.size();
+    try {
+      append_frame(out, batch_.front());
+    } catch (const std::exception& error) {
+      out.resize(mark);
+      batch_.pop_front();
+      on_error(error);
+      return true;
     }
-    batch_.clear();
-    return written;
+    batch_.pop_front();
+    return true;
   }
   std::unique_ptr<FeederBuffer> make_empty() const override {
     return std::make_unique<TypedFeederBuffer<T>>();
@@ -99,7 +98,7 @@ class Queue {
   T get(bool block = true, std::optional<std::chrono::duration<double>> timeout = std::nullopt) {
     std::string payload = core_->get_payload(block, timeout);
     // Deserialized after the read lock is released, as CPython.
-    return detail::load_payload<T>(payload);
+    return detail::load_payload<T>(std::move(payload));
   }
   T get_nowait() { return get(false); }
 
@@ -164,7 +163,7 @@ class SimpleQueue {
   }
   T get() {
     std::string payload = core_->get_payload();
-    return detail::load_payload<T>(payload);
+    return detail::load_payload<T>(std::move(payload));
   }
   bool empty() { return core_->empty(); }
   void close() noexcept { core_->close(); }

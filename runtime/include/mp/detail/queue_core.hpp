@@ -34,19 +34,21 @@
 
 namespace mp::detail {
 
-// Items put but not yet written by the feeder, of one item type. pending is guarded by the
-// feeder's mutex; the batch belongs to the feeder thread.
+// Items put but not yet written, of one item type. pending (empty(), take_batch(), clear()) is
+// guarded by the feeder's mutex; the batch belongs to whichever thread holds the feeder's flush
+// token (Feeder::flushing).
 class FeederBuffer {
  public:
   virtual ~FeederBuffer() = default;
   virtual bool empty() const noexcept = 0;
   virtual void clear() noexcept = 0;
-  // Moves every pending item into the batch (the feeder's mutex is held).
+  // Moves every pending item to the end of the batch.
   virtual void take_batch() = 0;
-  // Appends one frame per batched item to out and empties the batch; returns how many were
-  // written. An item that cannot be serialized is dropped after on_error(the exception).
-  virtual std::size_t write_batch(std::string& out,
-                                  const std::function<void(const std::exception&)>& on_error) = 0;
+  // Appends the frame of the first batched item to out and drops the item; false when the batch is
+  // empty. An item that cannot be serialized is dropped after on_error(the exception) (and true is
+  // returned: the batch may hold more).
+  virtual bool frame_next(std::string& out,
+                          const std::function<void(const std::exception&)>& on_error) = 0;
   // An empty buffer of the same item type.
   virtual std::unique_ptr<FeederBuffer> make_empty() const = 0;
 };

@@ -13,6 +13,7 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "mp/serialize.hpp"
 
@@ -76,13 +77,74 @@ class ViewBuf : public std::streambuf {
   }
 };
 
-// Appends the payload of obj (mp::dumps(obj)) to out.
+// Reusable per-thread streams: constructing a std::ostream/istream (locale, facets) costs more
+// than serializing a small item. `in_use` guards against a serialize() that itself sends.
+struct ThreadStreams {
+  std::string* target = nullptr;
+  struct AppendBuf : std::streambuf {
+    std::string** target;
+    explicit AppendBuf(std::string** t) : target(t) {}
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+      (*target)->append(s, static_cast<std::size_t>(n));
+      return n;
+    }
+    int_type overflow(int_type ch) override {
+      if (!traits_type::eq_int_type(ch, traits_type::eof())) (*target)->push_back(traits_type::to_char_type(ch));
+      return ch;
+    }
+  } append_buf{&target};
+  struct ReadBuf : std::streambuf {
+    void reset(std::string_view bytes) {
+      char* begin = const_cast<char*>(bytes.data());
+      setg(begin, begin, begin + bytes.size());
+    }
+  } read_buf;
+  std::ostream out{&append_buf};
+  std::istream in{&read_buf};
+  bool in_use = false;
+
+  static ThreadStreams& get() {
+    thread_local ThreadStreams streams;
+    return streams;
+  }
+};
+
+// Types whose cereal binary form is their raw bytes (cereal's BinaryOutputArchive writes
+// arithmetic values as they are in memory).
+template <class T>
+inline constexpr bool kRawBytesPayload = std::is_arithmetic_v<T>;
+
+// Appends the payload of obj (the bytes of mp::dumps(obj)) to out.
 template <class T>
 void append_payload(std::string& out, const T& obj) {
-  StringAppendBuf buf(out);
-  std::ostream stream(&buf);
-  cereal::BinaryOutputArchive archive(stream);
-  archive(obj);
+  if constexpr (kRawBytesPayload<T>) {
+    out.append(reinterpret_cast<const char*>(&obj), sizeof(T));
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    // cereal: a 64-bit size, then the characters.
+    const std::uint64_t size = obj.size();
+    out.append(reinterpret_cast<const char*>(&size), sizeof size);
+    out.append(obj);
+  } else {
+    ThreadStreams& streams = ThreadStreams::get();
+    if (streams.in_use) {
+      StringAppendBuf buf(out);
+      std::ostream stream(&buf);
+      cereal::BinaryOutputArchive archive(stream);
+      archive(obj);
+      return;
+    }
+    streams.in_use = true;
+    streams.target = &out;
+    streams.out.clear();
+    try {
+      cereal::BinaryOutputArchive archive(streams.out);
+      archive(obj);
+    } catch (...) {
+      streams.in_use = false;
+      throw;
+    }
+    streams.in_use = false;
+  }
 }
 
 // Appends a whole frame for obj to out.
@@ -98,15 +160,62 @@ void append_frame(std::string& out, const T& obj) {
   write_frame_header(out.data() + header_at, n);
 }
 
-// The object a payload holds (mp::loads<T>(bytes) without copying the bytes first).
+// The object a payload holds (mp::loads<T>(bytes) without copying the bytes first). Malformed
+// payloads throw what cereal throws.
 template <class T>
 T load_payload(std::string_view bytes) {
-  ViewBuf buf(bytes);
-  std::istream stream(&buf);
-  cereal::BinaryInputArchive archive(stream);
-  T value{};
-  archive(value);
-  return value;
+  if constexpr (kRawBytesPayload<T>) {
+    if (bytes.size() >= sizeof(T)) {
+      T value;
+      std::memcpy(&value, bytes.data(), sizeof(T));
+      return value;
+    }
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    std::uint64_t size = 0;
+    if (bytes.size() >= sizeof size) {
+      std::memcpy(&size, bytes.data(), sizeof size);
+      if (size <= bytes.size() - sizeof size) return std::string(bytes.substr(sizeof size, size));
+    }
+  }
+  ThreadStreams& streams = ThreadStreams::get();
+  if (streams.in_use) {
+    ViewBuf buf(bytes);
+    std::istream stream(&buf);
+    cereal::BinaryInputArchive archive(stream);
+    T value{};
+    archive(value);
+    return value;
+  }
+  streams.in_use = true;
+  streams.read_buf.reset(bytes);
+  streams.in.clear();
+  try {
+    cereal::BinaryInputArchive archive(streams.in);
+    T value{};
+    archive(value);
+    streams.in_use = false;
+    return value;
+  } catch (...) {
+    streams.in_use = false;
+    throw;
+  }
+}
+
+// load_payload for a payload the caller gives up: a std::string payload is taken over in place
+// (no second buffer for large strings).
+template <class T>
+T load_payload(std::string&& bytes) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    std::uint64_t size = 0;
+    if (bytes.size() >= sizeof size) {
+      std::memcpy(&size, bytes.data(), sizeof size);
+      if (size == bytes.size() - sizeof size) {
+        bytes.erase(0, sizeof size);
+        return std::move(bytes);
+      }
+    }
+  }
+  return load_payload<T>(std::string_view(bytes));
 }
 
 }  // namespace mp::detail

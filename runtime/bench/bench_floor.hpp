@@ -1,0 +1,160 @@
+#pragma once
+// What the connection and queue benchmarks share: the raw floors they are compared with (a 1-byte
+// pipe ping-pong between two processes, a raw pipe stream of 1 MiB writes), a main() that calls
+// mp::init first, and a reporter that prints each mp figure as a ratio of its floor.
+#include <benchmark/benchmark.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mp/mp.hpp"
+
+namespace bench {
+
+// Reads exactly n bytes (aborts on EOF/error: a broken floor must not pass for a fast one).
+inline void read_full(int fd, char* out, std::size_t n) {
+  while (n > 0) {
+    ssize_t got = ::read(fd, out, n);
+    if (got <= 0) std::abort();
+    out += got;
+    n -= static_cast<std::size_t>(got);
+  }
+}
+
+inline void write_full(int fd, const char* data, std::size_t n) {
+  while (n > 0) {
+    ssize_t put = ::write(fd, data, n);
+    if (put <= 0) std::abort();
+    data += put;
+    n -= static_cast<std::size_t>(put);
+  }
+}
+
+// The floor: one byte there and back between two processes over two pipes (per iteration).
+inline void raw_pipe_round_trip(benchmark::State& state) {
+  int to_child[2], to_parent[2];
+  if (::pipe(to_child) != 0 || ::pipe(to_parent) != 0) std::abort();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(to_child[1]);
+    ::close(to_parent[0]);
+    char byte;
+    while (::read(to_child[0], &byte, 1) == 1) {
+      if (::write(to_parent[1], &byte, 1) != 1) break;
+    }
+    ::_exit(0);
+  }
+  ::close(to_child[0]);
+  ::close(to_parent[1]);
+  char byte = 'x';
+  for (auto _ : state) {
+    write_full(to_child[1], &byte, 1);
+    read_full(to_parent[0], &byte, 1);
+  }
+  ::close(to_child[1]);
+  ::close(to_parent[0]);
+  ::waitpid(pid, nullptr, 0);
+}
+
+// The bandwidth floor: 1 MiB writes from a child, read by the parent (per iteration: 1 MiB).
+inline void raw_pipe_bandwidth_1mib(benchmark::State& state) {
+  constexpr std::size_t kChunk = 1 << 20;
+  int fds[2];
+  if (::pipe(fds) != 0) std::abort();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string chunk(kChunk, 'x');
+    for (;;) {
+      ssize_t put = 0;
+      std::size_t done = 0;
+      while (done < kChunk && (put = ::write(fds[1], chunk.data() + done, kChunk - done)) > 0) {
+        done += static_cast<std::size_t>(put);
+      }
+      if (put <= 0) ::_exit(0);
+    }
+  }
+  ::close(fds[1]);
+  std::string buffer(kChunk, '\0');
+  for (auto _ : state) read_full(fds[0], buffer.data(), kChunk);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kChunk));
+  ::close(fds[0]);
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
+// Console output plus, at the end, each "<name> / <floor>" ratio of real time per iteration (or
+// of bytes/items per second where the pair is a rate), from this one run.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  struct Ratio {
+    std::string name, floor;
+    bool rate;  // compare bytes_per_second / items_per_second instead of time
+    double target;
+    std::string target_text;
+    double floor_value = 0;  // used when floor is "": a fixed rate (e.g. CPython's, measured apart)
+  };
+  explicit RatioReporter(std::vector<Ratio> ratios) : ratios_(std::move(ratios)) {}
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration) continue;
+      Figures& f = figures_[run.run_name.function_name];
+      f.seconds_per_iteration = run.GetAdjustedRealTime();
+      auto bytes = run.counters.find("bytes_per_second");
+      if (bytes != run.counters.end()) f.rate = bytes->second;
+      auto items = run.counters.find("items_per_second");
+      if (items != run.counters.end()) f.rate = items->second;
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::printf("\nratios (one run):\n");
+    for (const Ratio& r : ratios_) {
+      auto a = figures_.find(r.name);
+      if (a == figures_.end()) continue;
+      double ratio = 0;
+      if (r.floor.empty()) {
+        ratio = a->second.rate / r.floor_value;
+      } else {
+        auto b = figures_.find(r.floor);
+        if (b == figures_.end()) continue;
+        ratio = r.rate ? a->second.rate / b->second.rate
+                       : a->second.seconds_per_iteration / b->second.seconds_per_iteration;
+      }
+      bool ok = r.rate ? ratio >= r.target : ratio <= r.target;
+      std::string floor = r.floor.empty() ? std::to_string(r.floor_value) : r.floor;
+      std::printf("  %-40s / %-30s = %6.2f  (target %s) %s\n", r.name.c_str(), floor.c_str(),
+                  ratio, r.target_text.c_str(), ok ? "ok" : "MISSED");
+    }
+    std::fflush(stdout);
+  }
+
+ private:
+  struct Figures {
+    double seconds_per_iteration = 0;
+    double rate = 0;
+  };
+  std::vector<Ratio> ratios_;
+  std::map<std::string, Figures> figures_;
+};
+
+// main() of a benchmark binary: mp::init first (children enter their target there).
+inline int run(int argc, char** argv, std::vector<RatioReporter::Ratio> ratios) {
+  mp::init(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter(std::move(ratios));
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}
+
+}  // namespace bench

@@ -1,0 +1,70 @@
+#pragma once
+// The feeder of a Queue in one process (CPython's Queue._feed thread and its buffer), private to
+// src/queue_*.cpp.
+//
+// Items put are written to the pipe by whoever holds the feeder's flush token: normally the
+// feeder thread; or a thread of this process about to block in a Queue get(), which first writes
+// the small batches still pending in this process (help_flush_pending_feeders) so a put followed
+// by a blocking get does not wait for the feeder thread to be scheduled. put() never writes, so
+// an item is never readable before put() has returned, and get_nowait() right after put() can
+// still raise Empty, as in CPython.
+//
+// Waking the feeder thread for every put costs more than a whole pipe round trip on a loaded
+// machine, so while puts keep coming the feeder thread polls (every kPollInterval) instead of
+// being woken; after kIdleWindow without puts it sleeps until the next put wakes it. An item put
+// is thus written within one poll interval even if nobody helps.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "mp/detail/queue_core.hpp"
+
+namespace mp::detail {
+
+struct Feeder {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::unique_ptr<FeederBuffer> buffer;
+  std::string carried;      // frames a helper serialized but could not write: written first
+  bool flushing = false;    // the flush token: a thread holds the batch and writes it
+  bool sentinel = false;    // close(): flush, close this process's pipe ends, stop
+  bool registered = false;  // listed for help_flush_pending_feeders()
+  std::atomic<bool> has_work{false};  // pending items or carried frames (read without the mutex)
+  bool sleeping = false;                // the feeder thread waits for a notify (not polling)
+  std::atomic<std::uint64_t> puts{0};   // items put so far (the feeder's activity signal)
+
+  // What writing needs (the feeder thread and helpers share them).
+  Connection reader;
+  Connection writer;  // O_NONBLOCK: helpers must never block; the feeder thread polls
+  Lock wlock{SemLock{}};
+  BoundedSemaphore sem{1};
+
+  std::mutex done_mutex;
+  std::condition_variable done;
+  bool finished = false;
+
+  Feeder(std::unique_ptr<FeederBuffer> items, const QueueChannel& channel,
+         const BoundedSemaphore& semaphore);
+
+  void send_sentinel();
+  void join();
+  void mark_finished();
+  // A serialization or write error: the item's slot is given back, the error printed to stderr
+  // as a traceback (CPython's _on_queue_feeder_error).
+  void report_error(const std::exception& error);
+};
+
+// Lists feeder (which just got pending items) for the next help_flush_pending_feeders().
+void register_pending_feeder(const std::shared_ptr<Feeder>& feeder);
+
+// Writes the pending batches of this process's feeders that fit one atomic pipe write and whose
+// write lock is free; leaves everything else to the feeder threads. Never blocks on the pipe.
+void help_flush_pending_feeders();
+
+// The feeder thread's body.
+void run_feeder(std::shared_ptr<Feeder> feeder);
+
+}  // namespace mp::detail
