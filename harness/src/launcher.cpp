@@ -365,7 +365,14 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   for (const auto& text : env_strings) env_pointers.push_back(text.c_str());
   env_pointers.push_back(nullptr);
 
-  auto executable = resolve_executable(options.argv[0], env_map["PATH"]);
+  if (!options.cwd.empty() && !std::filesystem::is_directory(options.cwd)) {
+    record.launch_error = "cannot start " + options.argv[0] + ": working directory " +
+                          options.cwd.string() + " does not exist";
+    return record;
+  }
+  auto path_entry = env_map.find("PATH");
+  auto executable =
+      resolve_executable(options.argv[0], path_entry == env_map.end() ? "" : path_entry->second);
   if (!executable) {
     record.launch_error = "cannot start " + options.argv[0] + ": not found on PATH";
     return record;

@@ -179,6 +179,10 @@ TEST_F(LauncherTest, FailureToStartIsReportedNotThrown) {
   EXPECT_NE(not_executable.launch_error.find("Permission denied"), std::string::npos)
       << not_executable.launch_error;
 
+  RunRecord no_cwd = launcher().run({.argv = {"pwd"}, .cwd = "/nonexistent-parity-dir"});
+  EXPECT_FALSE(no_cwd.status);
+  EXPECT_NE(no_cwd.launch_error.find("/nonexistent-parity-dir"), std::string::npos);
+
   RunRecord empty = launcher().run({});
   EXPECT_FALSE(empty.status);
   EXPECT_NE(empty.launch_error, "");
