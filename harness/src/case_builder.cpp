@@ -174,9 +174,13 @@ fs::path CaseBuilder::executable_for(const fs::path& case_dir, const std::string
   if (!fs::is_regular_file(source, ec)) throw CaseBuildError("no case.cpp in " + case_dir.string());
 
   // The project's own cases: the CMake target's binary, unless case.cpp was edited since.
-  const fs::path project_cases = fs::path(PARITY_SOURCE_DIR) / "cases";
-  if (is_within(case_dir, project_cases)) {
-    fs::path built = build_dir_ / "bin" / "cases" / case_id / "case";
+  // The target's path comes from the directory, not case_id: a --cases root inside cases/ gives
+  // ids relative to itself.
+  const fs::path project_cases = fs::weakly_canonical(fs::path(PARITY_SOURCE_DIR) / "cases", ec);
+  const fs::path canonical_dir = fs::weakly_canonical(case_dir, ec);
+  if (is_within(canonical_dir, project_cases)) {
+    fs::path built =
+        build_dir_ / "bin" / "cases" / canonical_dir.lexically_relative(project_cases) / "case";
     if (newer_or_same(built, source)) return built;
   }
 
@@ -223,7 +227,8 @@ fs::path CaseBuilder::executable_for(const fs::path& case_dir, const std::string
                       : !result.error.empty() ? result.error
                       : result.status ? result.status->str()
                                       : "failed";
-    throw CaseBuildError("compiling " + source.string() + " failed (" + why + "):\n" +
+    throw CaseBuildError("case " + case_id + ": compiling " + source.string() + " failed (" +
+                         why + "):\n" +
                          quoted_command(argv) + "\n" + result.output);
   }
   fs::rename(partial, executable, ec);

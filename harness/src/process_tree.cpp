@@ -117,13 +117,6 @@ bool environ_contains(int pid, std::string_view key_value) {
   return any_environ_entry(pid, [&](std::string_view entry) { return entry == key_value; });
 }
 
-bool environ_has_name(int pid, std::string_view name) {
-  return any_environ_entry(pid, [&](std::string_view entry) {
-    return entry.size() > name.size() && entry.substr(0, name.size()) == name &&
-           entry[name.size()] == '=';
-  });
-}
-
 std::string command_line(int pid) {
   auto text = read_small_file(proc_path(pid, "cmdline"));
   if (text && !text->empty()) {

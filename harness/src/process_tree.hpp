@@ -34,9 +34,6 @@ std::vector<int> descendants_of(int pid);
 // process is gone or a zombie (whose environment is no longer readable).
 bool environ_contains(int pid, std::string_view key_value);
 
-// Whether /proc/PID/environ holds a variable named `name` (any value).
-bool environ_has_name(int pid, std::string_view name);
-
 // /proc/PID/cmdline with spaces between arguments; "[comm]" for processes without one.
 std::string command_line(int pid);
 
