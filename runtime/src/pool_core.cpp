@@ -1,5 +1,6 @@
-// The pool proper (detail/pool_core.hpp): worker processes with one socketpair each, the queue of
-// tasks waiting for an idle worker, and the result thread.
+// The pool proper (detail/pool_core.hpp): worker processes with two pipes each (tasks in, results
+// out; pipes wake a reader about twice as fast as a socketpair here), the queue of tasks waiting
+// for an idle worker, and the result thread.
 //
 // Each worker runs at most one task at a time. A task goes straight from the submitting thread to
 // an idle worker's socket (one send per task, whatever its chunk size); otherwise it waits in
@@ -8,11 +9,11 @@
 // task fails with BrokenProcessPool and the worker is replaced.
 //
 // Reading results: the result thread waits in epoll for every worker's exit (its sentinel) and for
-// the channels of busy workers. A task of a job a caller may wait for directly (apply_async without
-// callbacks) that goes to an idle worker while nothing else is queued is sent "lazily": its channel
-// stays out of the epoll set, and the thread that calls get() "claims" the worker and reads the
-// result itself with a blocking recv. A round trip then costs what a raw pipe round trip costs: two
-// wake-ups and four system calls, no hop through the result thread. Lazy workers are handed back
+// the channels (result pipes) of busy workers. A task of a job a caller may wait for directly
+// (apply_async without callbacks) that goes to an idle worker while nothing else is queued is sent
+// "lazily": its channel stays out of the epoll set, and the thread that calls get() "claims" the
+// worker and reads the result itself. A round trip then costs about what a raw pipe round trip
+// costs: two wake-ups, no hop through the result thread. Lazy workers are handed back
 // to the result thread (their channels watched) as soon as other work queues up, the pool closes,
 // or a timed wait gives up, so a result nobody waits for is still collected.
 #include <errno.h>
@@ -21,7 +22,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -53,8 +54,10 @@ struct Delivery {
 struct Worker {
   std::uint64_t id = 0;  // epoll key: id << 1 | (1 for the sentinel)
   std::unique_ptr<Process> process;
-  Connection channel;  // the parent's end
-  int fd = -1;
+  Connection tasks;    // the parent's end of the task pipe (writes)
+  Connection results;  // the parent's end of the result pipe (reads, non-blocking)
+  int task_fd = -1;
+  int fd = -1;         // results.fileno()
   int sentinel = -1;
   int pid = 0;
   std::optional<Queued> running;
@@ -145,26 +148,34 @@ struct PoolCore::State final : JobAwaiter {
   // ---- workers -------------------------------------------------------------------------------
 
   std::unique_ptr<Worker> start_worker() {
-    auto [parent_end, worker_end] = Pipe(true);
+    auto [task_in, task_out] = Pipe(false);
+    auto [result_in, result_out] = Pipe(false);
     auto worker = std::make_unique<Worker>();
     worker->id = next_worker_id++;
     ContextProcessTag tag{process_class_for(options.start_method), options.start_method};
-    worker->process = std::make_unique<Process>(tag, ProcessOptions{.daemon = true}, &pool_worker_main, worker_end,
-                                                options.initializer, options.maxtasksperchild);
+    worker->process = std::make_unique<Process>(tag, ProcessOptions{.daemon = true}, &pool_worker_main, task_in,
+                                                result_out, options.initializer, options.maxtasksperchild);
     std::string name = worker->process->name();
     if (auto at = name.find("Process"); at != std::string::npos) name.replace(at, 7, "PoolWorker");
     worker->process->set_name(name);
-    worker->channel = parent_end;
-    worker->fd = parent_end.fileno();
+    worker->tasks = task_out;
+    worker->results = result_in;
+    worker->task_fd = task_out.fileno();
+    worker->fd = result_in.fileno();
+    ::fcntl(worker->fd, F_SETFL, ::fcntl(worker->fd, F_GETFL) | O_NONBLOCK);
+    add_pool_parent_fd(worker->task_fd);
     add_pool_parent_fd(worker->fd);
     try {
       auto registry = lock_pool_parent_fds();
       worker->process->start();
     } catch (...) {
+      remove_pool_parent_fd(worker->task_fd);
       remove_pool_parent_fd(worker->fd);
       throw;
     }
-    worker_end.close();  // the worker holds the only copy now: its exit is our end of stream
+    // The worker holds the only copies now: its exit is our end of stream.
+    task_in.close();
+    result_out.close();
     worker->pid = worker->process->pid().value_or(0);
     worker->sentinel = worker->process->sentinel();
     watch_sentinel(*worker, true);
@@ -186,10 +197,10 @@ struct PoolCore::State final : JobAwaiter {
     const std::string& frame = worker.running->task.frame;
     std::size_t sent = 0;
     while (sent < frame.size()) {
-      ssize_t n = ::send(worker.fd, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
+      ssize_t n = ::write(worker.task_fd, frame.data() + sent, frame.size() - sent);
       if (n < 0) {
         if (errno == EINTR) continue;
-        break;  // the worker is gone (EPIPE, ECONNRESET): its exit reports the task as lost
+        break;  // the worker is gone (EPIPE; SIGPIPE is ignored): its exit reports the task as lost
       }
       sent += static_cast<std::size_t>(n);
     }
@@ -216,8 +227,7 @@ struct PoolCore::State final : JobAwaiter {
     if (!worker.eof) {
       for (;;) {
         if (worker.inbox.size() - worker.inbox_used < 64 * 1024) worker.inbox.resize(worker.inbox_used + 64 * 1024);
-        ssize_t n = ::recv(worker.fd, worker.inbox.data() + worker.inbox_used,
-                           worker.inbox.size() - worker.inbox_used, MSG_DONTWAIT);
+        ssize_t n = ::read(worker.fd, worker.inbox.data() + worker.inbox_used, worker.inbox.size() - worker.inbox_used);
         if (n > 0) {
           worker.inbox_used += static_cast<std::size_t>(n);
           if (worker.inbox_used < worker.inbox.size()) break;  // took all there was
@@ -279,9 +289,11 @@ struct PoolCore::State final : JobAwaiter {
   void forget(Worker& worker) {
     watch_channel(worker, false);
     watch_sentinel(worker, false);
+    remove_pool_parent_fd(worker.task_fd);
     remove_pool_parent_fd(worker.fd);
-    worker.channel.close();
-    worker.fd = -1;
+    worker.tasks.close();
+    worker.results.close();
+    worker.task_fd = worker.fd = -1;
   }
 
   // CPython's _maintain_pool: back to full size while the pool runs, or is closed with work left.
@@ -336,32 +348,20 @@ struct PoolCore::State final : JobAwaiter {
     std::vector<Delivery> deliveries;
     auto mine = [&] { return worker.running && worker.running->job.get() == &job && !worker.eof; };
     while (mine()) {
-      if (worker.inbox.size() - worker.inbox_used < 64 * 1024) worker.inbox.resize(worker.inbox_used + 64 * 1024);
-      char* into = worker.inbox.data() + worker.inbox_used;
-      const std::size_t room = worker.inbox.size() - worker.inbox_used;
-      if (!deadline) {
-        // Blocking read: the worker's death ends it too (end of stream, or ECONNRESET).
-        lock.unlock();
-        ssize_t n = ::recv(fd, into, room, 0);
-        const int error = errno;
-        lock.lock();
-        if (n > 0) {
-          worker.inbox_used += static_cast<std::size_t>(n);
-          parse(worker, deliveries);
-        } else if (n == 0 || error != EINTR) {
-          worker.eof = true;  // the result thread retires it (sentinel) once unclaimed
-        }
-        continue;
+      int timeout_ms = -1;
+      if (deadline && !look_only) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+        timeout_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
+      } else if (look_only) {
+        timeout_ms = 0;
       }
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
-      const int timeout_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
       lock.unlock();
       pollfd fds[2] = {{fd, POLLIN, 0}, {sentinel, POLLIN, 0}};
       int n = ::poll(fds, 2, timeout_ms);
       lock.lock();
       if (n > 0 && fds[0].revents != 0) drain(worker, deliveries);
       if (n > 0 && fds[1].revents != 0 && mine()) {
-        drain(worker, deliveries);  // what it sent before it ended
+        drain(worker, deliveries);  // what it sent before it ended; the result thread retires it
         break;
       }
       if (n == 0 || (n < 0 && errno != EINTR) || look_only) break;  // timed out
@@ -441,15 +441,17 @@ struct PoolCore::State final : JobAwaiter {
     std::vector<std::unique_ptr<Worker>> leaving = std::move(workers);
     workers.clear();
     for (auto& worker : leaving) {
-      ::shutdown(worker->fd, SHUT_WR);
       watch_channel(*worker, false);
       watch_sentinel(*worker, false);
+      remove_pool_parent_fd(worker->task_fd);
+      worker->tasks.close();  // end of stream: the worker returns
+      worker->task_fd = -1;
     }
     lock.unlock();
     for (auto& worker : leaving) {
       worker->process->join();
       remove_pool_parent_fd(worker->fd);
-      worker->channel.close();
+      worker->results.close();
     }
   }
 };

@@ -1,7 +1,9 @@
 #pragma once
 // Internals shared by the pool implementation files (not a public header).
 
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "mp/connection.hpp"
 #include "mp/detail/pool_core.hpp"
@@ -9,9 +11,9 @@
 namespace mp::detail {
 
 // The target of every pool worker process (CPython's pool.worker): runs the initializer, then
-// tasks read from `channel` until end of stream or `maxtasks` tasks (0: no limit), writing each
-// outcome back. Returns normally (exit code 0).
-void pool_worker_main(Connection channel, PoolInitializer initializer, int maxtasks);
+// tasks read from `tasks` until end of stream or `maxtasks` tasks (0: no limit), writing each
+// outcome to `results`. Returns normally (exit code 0).
+void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks);
 
 // Descriptors a forked worker must not keep: the parent's ends of every pool's worker channels.
 // add/remove are called by the parent; close_pool_parent_fds by a forked worker before anything

@@ -1,7 +1,6 @@
 // The pool worker process (CPython's multiprocessing.pool.worker) and the registry of descriptors
 // a forked worker closes.
 #include <errno.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,13 +50,12 @@ class TaskReader {
       } else if (buffer_.size() - used_ < 4) {
         compact();
       }
-      ssize_t n = ::recv(fd_, buffer_.data() + used_, buffer_.size() - used_, 0);
+      ssize_t n = ::read(fd_, buffer_.data() + used_, buffer_.size() - used_);
       if (n > 0) {
         used_ += static_cast<std::size_t>(n);
       } else if (n == 0) {
         return false;
       } else if (errno != EINTR) {
-        if (errno == ECONNRESET) return false;
         throw ErrnoError(errno);
       }
     }
@@ -82,7 +80,7 @@ class TaskReader {
 
 void send_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
-    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    ssize_t n = ::write(fd, data, size);  // SIGPIPE is ignored (Connection): EPIPE instead
     if (n < 0) {
       if (errno == EINTR) continue;
       throw ErrnoError(errno);
@@ -126,12 +124,13 @@ std::pair<std::string, std::string> describe_current_exception() {
   }
 }
 
-void pool_worker_main(Connection channel, PoolInitializer initializer, int maxtasks) {
-  const int fd = channel.fileno();
-  close_pool_parent_fds(fd);
+void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks) {
+  const int task_fd = tasks.fileno();
+  const int fd = results.fileno();
+  close_pool_parent_fds(-1);
   if (initializer) initializer();
 
-  TaskReader reader(fd);
+  TaskReader reader(task_fd);
   std::string frame;
   std::string_view body;
   for (int completed = 0; maxtasks <= 0 || completed < maxtasks; ++completed) {
