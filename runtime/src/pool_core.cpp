@@ -33,6 +33,7 @@
 #include <mutex>
 #include <thread>
 
+#include "mp/detail/lifecycle.hpp"
 #include "mp/detail/os_error.hpp"
 #include "mp/process.hpp"
 #include "pool_internal.hpp"
@@ -457,6 +458,10 @@ struct PoolCore::State final : JobAwaiter {
 };
 
 PoolCore::PoolCore(PoolCoreOptions options) : options_(options), state_(std::make_shared<State>(std::move(options))) {
+  // Any process forked from here on (a Process under fork, a forkserver-less child) must not keep
+  // the pools' ends of worker pipes open, or workers would not see the end of their task stream.
+  static std::once_flag after_fork_registered;
+  std::call_once(after_fork_registered, [] { register_after_fork([] { close_pool_parent_fds(-1); }); });
   if (options_.processes < 1) throw ValueError("Number of processes must be at least 1");
   if (options_.maxtasksperchild < 0) throw ValueError("maxtasksperchild must be a positive int or None");
   process_class_for(options_.start_method);
