@@ -75,6 +75,20 @@ void collect_python_stacks(std::vector<Target>& targets,
   }
 }
 
+// gdb's batch output minus its chatter: from the first "Thread N (...)" header on, without the
+// "[Inferior 1 (process N) detached]" trailer. Output without any thread header (gdb could not
+// attach, say) is kept whole: it is the explanation.
+std::string trim_gdb_output(const std::string& output) {
+  std::size_t first_thread = output.rfind("Thread ", 0) == 0 ? 0 : output.find("\nThread ");
+  if (first_thread == std::string::npos) return output;
+  if (first_thread != 0) ++first_thread;  // past the newline
+  std::string trimmed;
+  std::istringstream lines(output.substr(first_thread));
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("[Inferior ", 0) != 0) trimmed += line + "\n";
+  return trimmed;
+}
+
 }  // namespace
 
 std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& options) {
@@ -104,7 +118,7 @@ std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& op
       target.stack = "(no stack: " + result.error + ")\n";
       continue;
     }
-    target.stack = result.output;
+    target.stack = trim_gdb_output(result.output);
     if (result.timed_out) target.stack += "(gdb did not finish in time and was killed)\n";
   }
 
