@@ -90,7 +90,8 @@ inline void raw_pipe_bandwidth_1mib(benchmark::State& state) {
 }
 
 // Console output plus, at the end, each "<name> / <floor>" ratio of real time per iteration (or
-// of bytes/items per second where the pair is a rate), from this one run.
+// of bytes/items per second where the pair is a rate), from this one run: the median of the
+// repetitions where a benchmark has them.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   struct Ratio {
@@ -105,8 +106,12 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration) continue;
+      // With repetitions, the median stands for the benchmark (the machine is noisy).
+      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+      if (run.run_type != Run::RT_Iteration && !median) continue;
       Figures& f = figures_[run.run_name.function_name];
+      if (f.from_median && !median) continue;
+      f.from_median = median;
       f.seconds_per_iteration = run.GetAdjustedRealTime();
       auto bytes = run.counters.find("bytes_per_second");
       if (bytes != run.counters.end()) f.rate = bytes->second;
@@ -142,10 +147,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
   struct Figures {
     double seconds_per_iteration = 0;
     double rate = 0;
+    bool from_median = false;
   };
   std::vector<Ratio> ratios_;
   std::map<std::string, Figures> figures_;
 };
+
+// Round-trip benchmarks run this many times (medians compared): one run on a loaded 2-core
+// machine can be off by 50%.
+inline constexpr int kRoundTripRepetitions = 5;
 
 // main() of a benchmark binary: mp::init first (children enter their target there).
 inline int run(int argc, char** argv, std::vector<RatioReporter::Ratio> ratios) {

@@ -10,7 +10,11 @@
 namespace {
 
 void BM_RawPipe_RoundTrip(benchmark::State& state) { bench::raw_pipe_round_trip(state); }
-BENCHMARK(BM_RawPipe_RoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_RawPipe_RoundTrip)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Repetitions(bench::kRoundTripRepetitions)
+    ->ReportAggregatesOnly(true);
 
 // A fork child inherits every descriptor, the parent's end too: it stops on -1, not on EOF.
 void echo_ints(mp::Connection conn) {
@@ -35,7 +39,11 @@ void BM_Pipe_RoundTrip(benchmark::State& state) {
   a.send(-1);
   child.join();
 }
-BENCHMARK(BM_Pipe_RoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_Pipe_RoundTrip)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Repetitions(bench::kRoundTripRepetitions)
+    ->ReportAggregatesOnly(true);
 
 void BM_RawPipe_Bandwidth_1MiB(benchmark::State& state) { bench::raw_pipe_bandwidth_1mib(state); }
 BENCHMARK(BM_RawPipe_Bandwidth_1MiB)->Unit(benchmark::kMicrosecond)->UseRealTime();

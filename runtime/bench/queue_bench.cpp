@@ -19,7 +19,11 @@ mp::ProcessOptions fork_options(const char* name) {
 }
 
 void BM_RawPipe_RoundTrip(benchmark::State& state) { bench::raw_pipe_round_trip(state); }
-BENCHMARK(BM_RawPipe_RoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_RawPipe_RoundTrip)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Repetitions(bench::kRoundTripRepetitions)
+    ->ReportAggregatesOnly(true);
 
 void echo_queue(mp::Queue<int> in, mp::Queue<int> out) {
   for (;;) {
@@ -41,7 +45,11 @@ void BM_Queue_RoundTrip(benchmark::State& state) {
   to_child.put(-1);
   child.join();
 }
-BENCHMARK(BM_Queue_RoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_Queue_RoundTrip)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Repetitions(bench::kRoundTripRepetitions)
+    ->ReportAggregatesOnly(true);
 
 void echo_simple(mp::SimpleQueue<int> in, mp::SimpleQueue<int> out) {
   for (;;) {
@@ -63,7 +71,11 @@ void BM_SimpleQueue_RoundTrip(benchmark::State& state) {
   to_child.put(-1);
   child.join();
 }
-BENCHMARK(BM_SimpleQueue_RoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_SimpleQueue_RoundTrip)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Repetitions(bench::kRoundTripRepetitions)
+    ->ReportAggregatesOnly(true);
 
 void produce_ints(mp::Queue<int> q, int count) {
   for (int i = 0; i < count; ++i) q.put(i);

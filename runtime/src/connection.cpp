@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -137,14 +136,11 @@ std::string python_bytes_repr(std::string_view bytes) {
 
 }  // namespace detail
 
-struct Connection::State {
-  int fd = -1;
-  bool readable = true;
-  bool writable = true;
-  ~State() {
-    if (fd >= 0) ::close(fd);
-  }
-};
+void Connection::State::close() noexcept {
+  if (fd >= 0) ::close(fd);
+  if (write_fd >= 0) ::close(write_fd);
+  fd = write_fd = -1;
+}
 
 Connection::Connection(int fd, bool readable, bool writable) {
   if (fd < 0) throw ValueError("invalid handle");
@@ -182,17 +178,23 @@ int Connection::fileno() const {
 }
 
 void Connection::close() noexcept {
-  if (state_ && state_->fd >= 0) {
-    ::close(state_->fd);
-    state_->fd = -1;
-  }
+  if (state_) state_->close();
+}
+
+Connection::Connection(int read_fd, int write_fd) : Connection(read_fd) {
+  state_->write_fd = write_fd;
+}
+
+int Connection::send_fileno() const {
+  check_open();
+  return state_->out();
 }
 
 void Connection::send_frame(std::string_view frame) {
   check_writable();
   iovec part{const_cast<char*>(frame.data()), frame.size()};
   std::error_code ec;
-  detail::write_all(state_->fd, &part, 1, ec);
+  detail::write_all(state_->out(), &part, 1, ec);
   detail::throw_if(ec);
 }
 
@@ -212,10 +214,10 @@ void Connection::send_bytes(std::string_view data, std::size_t offset,
     std::memcpy(frame, header, 4);
     std::memcpy(frame + 4, payload, n);
     iovec part{frame, 4 + n};
-    detail::write_all(state_->fd, &part, 1, ec);
+    detail::write_all(state_->out(), &part, 1, ec);
   } else {
     iovec parts[2] = {{header, detail::frame_header_size(n)}, {const_cast<char*>(payload), n}};
-    detail::write_all(state_->fd, parts, 2, ec);
+    detail::write_all(state_->out(), parts, 2, ec);
   }
   detail::throw_if(ec);
 }
@@ -257,15 +259,16 @@ bool Connection::poll(std::optional<std::chrono::duration<double>> timeout) {
 }
 
 std::pair<Connection, Connection> Pipe(bool duplex) {
-  int fds[2];
-  if (duplex) {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-      detail::throw_if(detail::last_error());
-    }
-    return {Connection(fds[0]), Connection(fds[1])};
+  int there[2], back[2];
+  if (::pipe2(there, O_CLOEXEC) != 0) detail::throw_if(detail::last_error());
+  if (!duplex) return {Connection(there[0], true, false), Connection(there[1], false, true)};
+  if (::pipe2(back, O_CLOEXEC) != 0) {
+    std::error_code ec = detail::last_error();
+    ::close(there[0]);
+    ::close(there[1]);
+    detail::throw_if(ec);
   }
-  if (::pipe2(fds, O_CLOEXEC) != 0) detail::throw_if(detail::last_error());
-  return {Connection(fds[0], true, false), Connection(fds[1], false, true)};
+  return {Connection(back[0], there[1]), Connection(there[0], back[1])};
 }
 
 }  // namespace mp

@@ -90,6 +90,40 @@ void simple_echo(mp::SimpleQueue<std::string> in, mp::SimpleQueue<std::string> o
 
 void forked_putter(mp::Queue<int> q) { q.put(2000); }
 
+// The in-process behaviors, on queues received as Process arguments. Exit code: failed checks.
+void check_behaviors_in_child(mp::Queue<int> bounded, mp::JoinableQueue<int> joinable,
+                              mp::Connection conn) {
+  int failures = 0;
+  auto expect = [&failures](bool ok) { failures += ok ? 0 : 1; };
+  expect(error_text([&] { bounded.get_nowait(); }) == "Empty");
+  bounded.put(1);
+  bounded.put(2);
+  expect(bounded.full() && bounded.qsize() == 2);
+  expect(error_text([&] { bounded.put_nowait(3); }) == "Full");
+  expect(bounded.get(true, 10s) == 1 && bounded.get(true, 10s) == 2);
+  for (int run = 0; run < 20; ++run) {  // get_nowait right after put: a prefix, nothing lost
+    std::vector<int> got;
+    for (int i = 0; i < 2; ++i) bounded.put(i);
+    try {
+      for (;;) got.push_back(bounded.get_nowait());
+    } catch (const mp::Empty&) {
+    }
+    while (got.size() < 2) got.push_back(bounded.get(true, 10s));
+    expect(got == std::vector<int>{0, 1});
+  }
+  expect(error_text([&] { joinable.task_done(); }) ==
+         "ValueError: task_done() called too many times");
+  joinable.put(7);
+  expect(joinable.get(true, 10s) == 7);
+  joinable.task_done();
+  joinable.join();
+  expect(error_text([&] { conn.send(bounded); }) == "RuntimeError: Queue" + kInheritanceOnly);
+  bounded.close();
+  expect(error_text([&] { bounded.put(1); })
+             .rfind("ValueError: Queue <multiprocessing.queues.Queue object at 0x", 0) == 0);
+  mp::exit(failures);
+}
+
 class QueueTest : public ::testing::TestWithParam<std::string> {
  protected:
   template <class F, class... Args>
@@ -194,6 +228,16 @@ TEST_P(QueueTest, ChildStartsItsOwnFeederAfterTheParentsWasRunning) {
   ASSERT_TRUE(join_within(p, 60s));
   std::set<int> items{q.get(true, 10s), q.get(true, 10s)};
   EXPECT_EQ(items, (std::set<int>{1000, 2000}));
+}
+
+TEST_P(QueueTest, BehaviorsHoldInAChild) {
+  mp::Queue<int> bounded(2);
+  mp::JoinableQueue<int> joinable;
+  auto [a, b] = mp::Pipe();
+  mp::Process p = make(check_behaviors_in_child, bounded, joinable, b);
+  p.start();
+  ASSERT_TRUE(join_within(p, 60s));
+  EXPECT_EQ(*p.exitcode(), 0) << "failed checks in the child";
 }
 
 INSTANTIATE_TEST_SUITE_P(StartMethods, QueueTest,

@@ -92,8 +92,11 @@ class Connection {
   // Closes the descriptor (all copies of this handle); a no-op when already closed.
   void close() noexcept;
 
-  // The descriptor; OSError "handle is closed" after close().
+  // The descriptor to wait on (readable when a message or end of stream is there); OSError
+  // "handle is closed" after close(). For a duplex Pipe it is the receiving pipe (see Pipe()).
   int fileno() const;
+  // The descriptor messages are written to: fileno(), or for a duplex Pipe its sending pipe.
+  int send_fileno() const;
 
   bool closed() const noexcept;
   bool readable() const noexcept;
@@ -110,29 +113,45 @@ class Connection {
   template <class Archive>
   void save(Archive& archive) const {
     detail::assert_spawning("Connection");
-    archive(detail::export_fd(fileno()), readable(), writable());
+    archive(detail::export_fd(fileno()), detail::export_fd(send_fileno()), readable(), writable());
   }
   template <class Archive>
   void load(Archive& archive) {
-    std::uint32_t index = 0;
+    std::uint32_t index = 0, send_index = 0;
     bool is_readable = true, is_writable = true;
-    archive(index, is_readable, is_writable);
+    archive(index, send_index, is_readable, is_writable);
     *this = Connection(detail::import_fd(index), is_readable, is_writable);
+    if (send_index != index) state_->set_write_fd(detail::import_fd(send_index));
   }
 
   // Internals shared with Queue: one whole frame written with as few syscalls as possible.
   void send_frame(std::string_view frame);
 
  private:
-  struct State;
+  struct State {
+    int fd = -1;        // read side, and what fileno() returns
+    int write_fd = -1;  // the sending descriptor when it is another one (a duplex Pipe)
+    bool readable = true;
+    bool writable = true;
+    int out() const noexcept { return write_fd >= 0 ? write_fd : fd; }
+    void set_write_fd(int fd_to_send_on) noexcept { write_fd = fd_to_send_on; }
+    void close() noexcept;
+    ~State() { close(); }
+  };
+  // A duplex connection over two descriptors (owned).
+  Connection(int read_fd, int write_fd);
+  friend std::pair<Connection, Connection> Pipe(bool duplex);
   void check_open() const;
   void check_readable() const;
   void check_writable() const;
   std::shared_ptr<State> state_;
 };
 
-// A connected pair. Duplex (the default): both ends read and write (a Unix socketpair). One-way
-// (duplex = false): first the receiving end, then the sending end (an os pipe), as CPython.
+// A connected pair. Duplex (the default): both ends read and write. One-way (duplex = false):
+// first the receiving end, then the sending end, as CPython. CPython's duplex Pipe is a Unix
+// socketpair; mp's is two os pipes (each end reads one, writes the other), which behaves the same
+// (EOFError once every copy of the other end is closed, BrokenPipeError when nobody can read)
+// and costs about half a socketpair's round trip. fileno() is the receiving pipe.
 std::pair<Connection, Connection> Pipe(bool duplex = true);
 
 namespace detail {
