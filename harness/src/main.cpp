@@ -1,16 +1,22 @@
 // The parity command line: list, run, show, record.
 // Exit status: 0 when every result is PASS, XFAIL or SKIP; 1 otherwise; 2 for usage errors.
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <regex>
+#include <thread>
 
+#include "process_tree.hpp"
 #include "reporter.hpp"
 #include "runner.hpp"
 
@@ -19,6 +25,9 @@ namespace {
 using namespace parity;
 
 constexpr int exit_usage = 2;
+
+// Set on SIGINT/SIGTERM/SIGHUP (see install_interrupt_handling): RunOptions::cancel of every run.
+std::atomic<bool> interrupted{false};
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -78,6 +87,7 @@ struct CommandLine {
     if (!reference_dir.empty()) options.reference_dir = std::filesystem::absolute(reference_dir);
     options.check_reference = !no_reference;
     options.collect_stacks = !no_stacks;
+    options.cancel = &interrupted;
     return options;
   }
 };
@@ -98,6 +108,61 @@ void add_execution(CLI::App* command, CommandLine& line) {
   command->add_option("--timeout-multiplier", line.timeout_multiplier,
                       "scales each case's timeout_s");
   command->add_flag("--no-stacks", line.no_stacks, "do not collect stacks of hung programs");
+}
+
+// Ctrl-C, SIGTERM, SIGHUP: every program runs in its own process group, so a terminal's signal
+// reaches parity alone. parity is the child subreaper of every run, so all that is still running
+// hangs below it: kill that whole subtree (until nothing new appears), then exit 128 + signal.
+int interrupt_pipe[2] = {-1, -1};
+
+extern "C" void on_interrupt(int signal_number) {
+  unsigned char byte = static_cast<unsigned char>(signal_number);
+  [[maybe_unused]] ssize_t written = ::write(interrupt_pipe[1], &byte, 1);
+}
+
+void install_interrupt_handling() {
+  if (::pipe2(interrupt_pipe, O_CLOEXEC) != 0) return;
+  std::thread([] {
+    unsigned char byte = 0;
+    while (::read(interrupt_pipe[0], &byte, 1) != 1) {
+    }
+    interrupted = true;  // the runner starts nothing new and reports nothing more
+    int killed = 0;
+    for (int round = 0; round < 50; ++round) {
+      int live = 0;
+      for (int pid : proc::descendants_of(::getpid())) {
+        auto stat = proc::read_stat(pid);
+        if (!stat || stat->zombie()) continue;
+        ::kill(pid, SIGKILL);
+        ++live;
+      }
+      killed += live;
+      if (live == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::cerr << "\nparity: interrupted by " << signal_name(byte) << "; killed " << killed
+              << " running process(es)" << std::endl;
+    std::cout.flush();
+    ::_exit(128 + byte);
+  }).detach();
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal_number, &action, nullptr);
+}
+
+// A filter that selects nothing is a mistake (a typo in a CTest command, a wrong --cases root),
+// not a successful empty run.
+void require_matches(const RunOptions& options) {
+  if (options.selection.filters.empty()) return;
+  CaseSelection unsharded = options.selection;
+  unsharded.shard_index = unsharded.shard_count = 1;
+  if (select_cases(unsharded).empty()) {
+    std::string filters;
+    for (const auto& filter : options.selection.filters) filters += " " + filter;
+    throw UsageError("no case matches" + filters);
+  }
 }
 
 bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
@@ -134,6 +199,7 @@ int command_list(const CommandLine& line) {
 
 int command_run(const CommandLine& line) {
   RunOptions options = line.run_options();
+  require_matches(options);
   ReporterList reporters;
   reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
   if (!line.json_file.empty()) reporters.add(std::make_unique<JsonReporter>(line.json_file));
@@ -146,6 +212,7 @@ int command_run(const CommandLine& line) {
 int command_record(const CommandLine& line) {
   RunOptions options = line.run_options();
   options.selection.impl = Impl::python;
+  require_matches(options);
   ConsoleReporter console(std::cout, stdout_is_tty());
   Runner runner(options);
   RunSummary summary = runner.record(console);
@@ -228,11 +295,15 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
 
+  install_interrupt_handling();
   try {
-    if (*list) return command_list(line);
-    if (*run) return command_run(line);
-    if (*show) return command_show(line, show_case);
-    if (*record) return command_record(line);
+    int status = exit_usage;
+    if (*list) status = command_list(line);
+    if (*run) status = command_run(line);
+    if (*show) status = command_show(line, show_case);
+    if (*record) status = command_record(line);
+    while (interrupted) ::pause();  // the interrupt thread kills what runs and exits
+    return status;
   } catch (const UsageError& error) {
     std::cerr << "parity: " << error.what() << "\n";
     return exit_usage;
@@ -240,5 +311,4 @@ int main(int argc, char** argv) {
     std::cerr << "parity: " << error.what() << "\n";
     return 1;
   }
-  return exit_usage;
 }

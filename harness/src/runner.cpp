@@ -190,6 +190,7 @@ class Execution {
     for (auto& batch : immediate) publish(std::move(batch));
     run_tasks(shared_tasks_, jobs());
     run_tasks(exclusive_tasks_, 1);
+    if (cancelled()) return {};
 
     RunSummary summary;
     summary.results = std::move(results_);
@@ -204,6 +205,8 @@ class Execution {
   }
 
  private:
+  bool cancelled() const { return options_.cancel && options_.cancel->load(); }
+
   int jobs() const {
     if (options_.jobs > 0) return options_.jobs;
     return std::max(1u, std::thread::hardware_concurrency());
@@ -317,10 +320,10 @@ class Execution {
   void run_task(const Task& task) {
     Unit& unit = *task.unit;
     std::string error;
-    bool skip;
+    bool skip = cancelled();
     {
       std::lock_guard lock(mutex_);
-      skip = unit.data.unresolved.count(task.impl) > 0;
+      skip = skip || unit.data.unresolved.count(task.impl) > 0;
     }
     if (!skip) {
       LaunchOptions launch = launch_options(unit, task.impl, error);
@@ -373,6 +376,7 @@ class Execution {
 
   void publish(std::vector<CaseResult> results) {
     std::lock_guard lock(report_mutex_);
+    if (cancelled()) return;
     done_ += static_cast<int>(results.size());
     reporter_.report_results(ResultBatch{results, done_, total_});
     for (auto& result : results) results_.push_back(std::move(result));

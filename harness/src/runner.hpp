@@ -6,6 +6,7 @@
 //
 // A case that cannot be loaded or built becomes UNRESOLVED with the message; the run goes on.
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ struct RunOptions {
   std::filesystem::path reference_dir = std::filesystem::path(PARITY_SOURCE_DIR) / "reference";
   bool check_reference = true;    // REFERENCE-CHANGED when live CPython differs from a recording
   bool collect_stacks = true;     // on timeout, stacks of every process before the kill
+  // Set (by a signal handler's helper) to stop: no new program starts, nothing more is reported,
+  // and run() returns without calling finalize.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 std::filesystem::path default_case_root();  // PARITY_SOURCE_DIR/cases

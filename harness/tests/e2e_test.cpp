@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -79,9 +80,18 @@ std::vector<int> processes_with_token(const std::string& token) {
   return found;
 }
 
-// Runs parity with args in its own process group; kills the group at the deadline.
+std::string command_line_of(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::replace(text.begin(), text.end(), '\0', ' ');
+  return text;
+}
+
+// Runs parity with args in its own process group; kills the group at the deadline. With
+// interrupt_when set, sends parity SIGINT once a process of its tree has that in its command line.
 Invocation run_parity(const std::vector<std::string>& args,
-                      std::chrono::seconds deadline = std::chrono::seconds(280)) {
+                      std::chrono::seconds deadline = std::chrono::seconds(280),
+                      const std::string& interrupt_when = "") {
   Invocation result;
   result.token = unique_token();
   int pipe_fds[2];
@@ -107,7 +117,17 @@ Invocation run_parity(const std::vector<std::string>& args,
   ::close(pipe_fds[1]);
   auto stop_at = std::chrono::steady_clock::now() + deadline;
   char buffer[65536];
+  bool interrupt_pending = !interrupt_when.empty();
   for (;;) {
+    if (interrupt_pending) {
+      for (int other : processes_with_token(result.token)) {
+        if (other != pid && command_line_of(other).find(interrupt_when) != std::string::npos) {
+          ::kill(pid, SIGINT);
+          interrupt_pending = false;
+          break;
+        }
+      }
+    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         stop_at - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
@@ -116,7 +136,7 @@ Invocation run_parity(const std::vector<std::string>& args,
       break;
     }
     pollfd poll_fd{pipe_fds[0], POLLIN, 0};
-    int ready = ::poll(&poll_fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    int ready = ::poll(&poll_fd, 1, static_cast<int>(std::min<long long>(left.count(), 100)));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) continue;
     ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer);
@@ -342,6 +362,17 @@ TEST(EndToEnd, ShowOnAHangShowsStacksOfBothTrees) {
   EXPECT_NE(out.find("cd " + (fixtures / "hangs/expected").string() + " && "), std::string::npos) << out;
   EXPECT_NE(out.find("case.py --start-method fork"), std::string::npos) << out;
   EXPECT_NE(out.find("forked child_pid"), std::string::npos) << out;
+}
+
+TEST(EndToEnd, InterruptKillsEveryRunningProgram) {
+  // The hangs would last 100 s each; SIGINT as soon as the Python one runs.
+  Invocation run = run_parity(with_common({"run", "hangs/", "--timeout-multiplier", "100"}),
+                              std::chrono::seconds(120), "hangs/");
+  ASSERT_FALSE(run.deadline_hit) << run.output;
+  EXPECT_EQ(run.exit_code, 128 + SIGINT) << run.output;
+  EXPECT_NE(run.output.find("parity: interrupted by SIGINT"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("results:"), std::string::npos) << "no summary of a cut-short run";
+  expect_no_process_left(run);
 }
 
 TEST(EndToEnd, RecordedReferenceDetectsCPythonDrift) {
