@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -48,9 +51,23 @@ bool make_private_dir(const std::string& dir) {
   return true;
 }
 
+// Private directories left by harness processes that died mid-run (".parity-<pid>_<n>" whose
+// <pid> no longer exists), with whatever their runs left in them.
+void remove_stale_private_dirs() {
+  for (const auto& name : list_names(shm_root, false)) {
+    if (name.rfind(private_prefix, 0) != 0) continue;
+    int owner = std::atoi(name.c_str() + std::strlen(private_prefix));
+    if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      std::filesystem::remove_all(std::string(shm_root) + "/" + name, ignored);
+    }
+  }
+}
+
 bool probe_isolation() {
-  std::string dir = std::string(shm_root) + "/" + private_prefix + "probe-" +
-                    std::to_string(::getpid());
+  remove_stale_private_dirs();
+  std::string dir =
+      std::string(shm_root) + "/" + private_prefix + std::to_string(::getpid()) + "_probe";
   if (!make_private_dir(dir)) return false;
   pid_t pid = ::fork();
   if (pid == 0) ::_exit(bind_private_shm(dir.c_str()) == 0 ? 0 : 1);

@@ -18,7 +18,8 @@ namespace parity {
 
 class ShmSandbox {
  public:
-  // Whether private /dev/shm directories work here (probed once, in a throwaway child).
+  // Whether private /dev/shm directories work here (probed once, in a throwaway child). The
+  // probe also removes private directories of harness processes that died mid-run.
   static bool isolation_available();
 
   // Creates the run's directory (isolated mode) or snapshots /dev/shm (fallback mode).
