@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 
 #include "mp/errors.hpp"
 #include "process_internal.hpp"
@@ -38,6 +39,9 @@ constexpr const char* kDefaultMethod = "fork";
 namespace detail {
 
 void force_start_method(const std::string& method) {
+  // Called in a new child only, where another thread of the parent may have held the mutex at
+  // fork(): only this thread exists now.
+  new (&state().mutex) std::mutex;
   std::lock_guard lock(state().mutex);
   state().actual = method;
 }

@@ -136,7 +136,8 @@ struct ProcessAccess {
   static void mark_parent_view(Process& p, int pid);
 };
 
-// context.cpp: makes `method` the default start method of this (new child) process.
+// context.cpp: makes `method` the default start method of this new child process (only there:
+// it re-initializes the context lock, which a forked child may have inherited locked).
 void force_start_method(const std::string& method);
 bool is_child_process() noexcept;
 
