@@ -291,6 +291,31 @@ TEST_P(ProcessTest, ManyChildrenAllReapedWithTheirCodes) {
   EXPECT_TRUE(mp::active_children().empty());
 }
 
+TEST_P(ProcessTest, ThreadsStartingChildrenConcurrently) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 5;
+  std::vector<int> codes(kThreads * kEach, -1000);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const int code = t * kEach + i;
+        mp::Process p(options(), exit_with, code);
+        p.start();
+        p.join(std::chrono::seconds(60));
+        if (p.is_alive()) {
+          p.kill();
+          p.join();
+        }
+        codes[code] = p.exitcode().value_or(-1000);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int code = 0; code < kThreads * kEach; ++code) EXPECT_EQ(codes[code], code);
+  EXPECT_TRUE(mp::active_children().empty());
+}
+
 MP_INSTANTIATE_START_METHODS(ProcessTest);
 
 }  // namespace
