@@ -5,6 +5,7 @@
 
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "mp/mp.hpp"
 #include "sync_test_support.hpp"
@@ -108,6 +109,31 @@ TEST(SynchronizeThreads, ConditionBetweenThreadsOfOneProcess) {
     EXPECT_TRUE(condition.wait_for([&] { return items == 100; }, 60s));
   }
   producer.join();
+}
+
+TEST(SynchronizeThreads, LockAndSemaphoreExcludeThreads) {
+  constexpr int kThreads = 4;
+  constexpr int kIncrements = 20000;
+  mp::Lock lock;
+  mp::Semaphore semaphore(1);
+  long under_lock = 0;
+  long under_semaphore = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        {
+          std::lock_guard guard(lock);
+          ++under_lock;
+        }
+        std::lock_guard guard(semaphore);
+        ++under_semaphore;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(under_lock, kThreads * kIncrements);
+  EXPECT_EQ(under_semaphore, kThreads * kIncrements);
 }
 
 TEST(SynchronizeRepr, AsCPythonPrintsThem) {
