@@ -390,6 +390,7 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   // Launch, and register the main process before any sweep can see it.
   OrphanUsage orphan_usage;
   int main_pid = -1;
+  OrphanReaper::Registration registration = 0;
   const auto start = Clock::now();
   {
     auto guard = OrphanReaper::instance().launch_guard();
@@ -428,7 +429,7 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
     }
     main_pid = process->id();
     process->detach();
-    OrphanReaper::instance().register_run(main_pid, &orphan_usage);
+    registration = OrphanReaper::instance().register_run(main_pid, &orphan_usage);
   }
 
   // From here on the run's processes exist: whatever happens, kill and reap them.
@@ -436,6 +437,7 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   struct RunCleanup {
     const RunTree& tree;
     int main_pid;
+    OrphanReaper::Registration registration;
     OrphanUsage& usage;
     bool main_reaped = false;
     bool done = false;
@@ -447,13 +449,13 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
           while (::waitpid(main_pid, nullptr, 0) < 0 && errno == EINTR) {
           }
         }
-        OrphanReaper::instance().main_reaped(main_pid);
+        OrphanReaper::instance().main_reaped(registration);
         tree.reap_all(usage);
       } catch (...) {
       }
-      OrphanReaper::instance().unregister_run(main_pid);
+      OrphanReaper::instance().unregister_run(registration);
     }
-  } cleanup{tree, main_pid, orphan_usage};
+  } cleanup{tree, main_pid, registration, orphan_usage};
   ChildWatch watch(main_pid);
   bool exited = watch.wait_exit(options.timeout);
   auto end = Clock::now();
@@ -477,7 +479,7 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   while (::wait4(main_pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
   cleanup.main_reaped = true;
-  OrphanReaper::instance().main_reaped(main_pid);
+  OrphanReaper::instance().main_reaped(registration);
   record.status = ExitStatus::from_wait_status(status);
   record.wall_s = std::chrono::duration<double>(end - start).count();
 
@@ -492,7 +494,7 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   }
   if (anything_left) tree.reap_all(orphan_usage);
   OrphanReaper::instance().sweep();
-  OrphanReaper::instance().unregister_run(main_pid);
+  OrphanReaper::instance().unregister_run(registration);
   cleanup.done = true;
 
   record.user_s = seconds(usage.ru_utime) + orphan_usage.user_s;

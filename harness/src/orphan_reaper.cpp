@@ -27,22 +27,24 @@ std::shared_lock<std::shared_mutex> OrphanReaper::launch_guard() {
   return std::shared_lock<std::shared_mutex>(mutex_);
 }
 
-void OrphanReaper::register_run(int main_pid, OrphanUsage* usage) {
+OrphanReaper::Registration OrphanReaper::register_run(int main_pid, OrphanUsage* usage) {
   // Called under a shared launch_guard: runs_ needs its own exclusion against other launchers.
   static std::mutex registration;
   std::lock_guard lock(registration);
-  runs_.push_back(Run{main_pid, true, usage});
+  Registration id = next_registration_++;
+  runs_.push_back(Run{id, main_pid, true, usage});
+  return id;
 }
 
-void OrphanReaper::main_reaped(int main_pid) {
+void OrphanReaper::main_reaped(Registration id) {
   std::unique_lock lock(mutex_);
   for (auto& run : runs_)
-    if (run.main_pid == main_pid) run.main_pending = false;
+    if (run.registration == id) run.main_pending = false;
 }
 
-void OrphanReaper::unregister_run(int main_pid) {
+void OrphanReaper::unregister_run(Registration id) {
   std::unique_lock lock(mutex_);
-  std::erase_if(runs_, [&](const Run& run) { return run.main_pid == main_pid; });
+  std::erase_if(runs_, [&](const Run& run) { return run.registration == id; });
 }
 
 OrphanReaper::ReapResult OrphanReaper::reap_orphan(int pid, OrphanUsage* finder) {

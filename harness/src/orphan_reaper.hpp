@@ -13,6 +13,7 @@
 
 #include <sys/resource.h>
 
+#include <cstdint>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -34,13 +35,14 @@ class OrphanReaper {
   // Hold from before launching a run's main process until register_run(): no sweep runs meanwhile,
   // so none can reap a main process that exited before it was registered.
   std::shared_lock<std::shared_mutex> launch_guard();
-  // main_pid is also the run's process group. usage must outlive unregister_run().
-  // Call with launch_guard() held.
-  void register_run(int main_pid, OrphanUsage* usage);
+  // main_pid is also the run's process group. usage must outlive unregister_run(). Call with
+  // launch_guard() held. Returns the registration (pids get reused; registrations do not).
+  using Registration = std::uint64_t;
+  Registration register_run(int main_pid, OrphanUsage* usage);
   // After the run has reaped its main process itself (so sweeps may reap its pid again).
-  void main_reaped(int main_pid);
+  void main_reaped(Registration run);
   // At the end of the run: orphans of its group found later are reaped without attribution.
-  void unregister_run(int main_pid);
+  void unregister_run(Registration run);
 
   enum class ReapResult { reaped, gone, alive, not_ours };
   // Reaps pid if it is a zombie child of the harness outside the harness's group and not a
@@ -55,11 +57,13 @@ class OrphanReaper {
   ReapResult reap_orphan_locked(int pid, OrphanUsage* finder);
   std::shared_mutex mutex_;
   struct Run {
+    Registration registration;
     int main_pid;
     bool main_pending;  // not yet reaped by its run
     OrphanUsage* usage;
   };
   std::vector<Run> runs_;
+  Registration next_registration_ = 1;
   int harness_pid_;
   int harness_pgid_;
 };

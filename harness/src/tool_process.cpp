@@ -46,7 +46,7 @@ ToolProcess::ToolProcess(const std::vector<std::string>& argv, const std::filesy
   {
     auto guard = OrphanReaper::instance().launch_guard();
     rc = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
-    if (rc == 0) OrphanReaper::instance().register_run(pid, nullptr);
+    if (rc == 0) registration_ = OrphanReaper::instance().register_run(pid, nullptr);
   }
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
@@ -73,7 +73,7 @@ void ToolProcess::reap_group_leftovers() {
     if (!pending || std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  OrphanReaper::instance().unregister_run(pid_);
+  OrphanReaper::instance().unregister_run(registration_);
   pid_ = -1;
 }
 
@@ -88,7 +88,7 @@ void ToolProcess::kill_and_reap() {
   for (int pid : descendants) ::kill(pid, SIGKILL);
   while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
   }
-  OrphanReaper::instance().main_reaped(pid_);
+  OrphanReaper::instance().main_reaped(registration_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (int pid : descendants) {
     while (OrphanReaper::instance().reap_orphan(pid, nullptr) ==
@@ -111,7 +111,7 @@ ToolResult ToolProcess::finish(std::chrono::steady_clock::time_point deadline) {
     while ((reaped = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
     }
     if (reaped == pid_) result.status = ExitStatus::from_wait_status(status);
-    OrphanReaper::instance().main_reaped(pid_);
+    OrphanReaper::instance().main_reaped(registration_);
     reap_group_leftovers();
   } else {
     result.timed_out = true;

@@ -6,6 +6,7 @@
 // with it. On timeout the tool and its descendants are killed and reaped.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -43,6 +44,7 @@ class ToolProcess {
   void kill_and_reap();
   void reap_group_leftovers();
   int pid_ = -1;
+  std::uint64_t registration_ = 0;  // with the OrphanReaper
   std::string start_error_;
   std::unique_ptr<CapturedOutput> output_;
   std::unique_ptr<ChildWatch> watch_;
