@@ -34,11 +34,10 @@ constexpr double kServerReplyTimeout = 30.0;
 
 struct ClientState {
   std::mutex mutex;
-  std::string dir;        // private 0700 directory holding the socket; empty: no server known
-  std::string address;    // <dir>/forkserver
   std::string authkey;    // the key the server checks
-  int connection = -1;    // this process's authenticated connection
-  int connection_pid = 0; // the process that opened `connection`
+  // The authenticated SOCK_SEQPACKET connection; a forked child shares its parent's (requests are
+  // single packets), so it is not closed at fork.
+  int connection = -1;
   // Only in the starter:
   int alive_w = -1;
   pid_t server_pid = 0;
@@ -60,39 +59,57 @@ void remove_socket_dir(const std::string& dir, const std::string& address) {
   ::rmdir(dir.c_str());
 }
 
-// Starter's exit: let the server go (EOF on its alive pipe), wait for it, remove what is left.
+// Starter's exit: let the server go (EOF on its alive pipe) and wait for it, bounded.
 void stop_server() {
   ClientState& c = client();
   std::lock_guard lock(c.mutex);
   close_fd(c.connection);
   if (c.server_pid == 0) return;
   close_fd(c.alive_w);
-  // Bounded wait: 5 s, then SIGKILL.
-  for (int i = 0; i < 500; ++i) {
-    int status = 0;
-    pid_t r = ::waitpid(c.server_pid, &status, WNOHANG);
+  for (int i = 0; i < 500; ++i) {  // 5 s, then SIGKILL
+    pid_t r = ::waitpid(c.server_pid, nullptr, WNOHANG);
     if (r == c.server_pid || (r < 0 && errno != EINTR)) {
       c.server_pid = 0;
-      break;
+      return;
     }
     ::usleep(10000);
   }
-  if (c.server_pid != 0) {
-    ::kill(c.server_pid, SIGKILL);
-    ::waitpid(c.server_pid, nullptr, 0);
-    c.server_pid = 0;
-  }
-  remove_socket_dir(c.dir, c.address);
+  ::kill(c.server_pid, SIGKILL);
+  ::waitpid(c.server_pid, nullptr, 0);
+  c.server_pid = 0;
 }
 
-// A forked child is not the starter and must not hold the starter's descriptors: the server
-// has to see EOF when the starter dies, and the connection belongs to the parent.
+// A forked child is not the starter: the server must see EOF when the starter dies.
 void forget_after_fork() {
   ClientState& c = client();
   new (&c.mutex) std::mutex;
-  close_fd(c.connection);
   close_fd(c.alive_w);
   c.server_pid = 0;
+}
+
+int connect_and_authenticate(const std::string& address, const std::string& authkey) {
+  int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw_os_error(errno);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::strncpy(un.sun_path, address.c_str(), sizeof un.sun_path - 1);
+  int r;
+  do {
+    r = ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un);
+  } while (r != 0 && errno == EINTR);
+  if (r != 0) {
+    int error = errno;
+    ::close(fd);
+    throw_os_error(error);
+  }
+  try {
+    answer_challenge(fd, authkey);
+    deliver_challenge(fd, authkey);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  return fd;
 }
 
 void start_server(ClientState& c) {
@@ -102,7 +119,7 @@ void start_server(ClientState& c) {
   if (::mkdtemp(templ.data()) == nullptr) throw_os_error(errno);
   std::string dir = templ;
   std::string address = dir + "/forkserver";
-  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int listener = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (listener < 0) throw_os_error(errno);
   sockaddr_un un{};
   un.sun_family = AF_UNIX;
@@ -161,62 +178,37 @@ void start_server(ClientState& c) {
     throw;
   }
   ::close(setup[0]);
-  c.dir = dir;
-  c.address = address;
   c.alive_w = alive[1];
   c.server_pid = pid;
   register_finalizer(-100, stop_server);  // after the exit sequence has joined every child
-}
-
-int connect_and_authenticate(const ClientState& c) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw_os_error(errno);
-  sockaddr_un un{};
-  un.sun_family = AF_UNIX;
-  std::strncpy(un.sun_path, c.address.c_str(), sizeof un.sun_path - 1);
-  int r;
-  do {
-    r = ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un);
-  } while (r != 0 && errno == EINTR);
-  if (r != 0) {
-    int error = errno;
-    ::close(fd);
-    throw_os_error(error);
-  }
   try {
-    answer_challenge(fd, c.authkey);
-    deliver_challenge(fd, c.authkey);
+    c.connection = connect_and_authenticate(address, c.authkey);
   } catch (...) {
-    ::close(fd);
+    remove_socket_dir(dir, address);
+    close_fd(c.alive_w);
+    ::kill(c.server_pid, SIGKILL);
+    ::waitpid(c.server_pid, nullptr, 0);
+    c.server_pid = 0;
     throw;
   }
-  return fd;
+  remove_socket_dir(dir, address);  // handshake done: nothing on disk from here on
 }
 
-// Returns this process's connection to a running server, starting the server if needed.
+// Returns the connection to a running server, starting the server if needed.
 int ensure_connection(ClientState& c) {
   if (!c.hooks_registered) {
     register_after_fork(forget_after_fork);
     c.hooks_registered = true;
   }
-  const int self = static_cast<int>(::getpid());
   // The starter restarts a server that died (as CPython's ensure_running).
   if (c.server_pid != 0 && ::waitpid(c.server_pid, nullptr, WNOHANG) == c.server_pid) {
     close_fd(c.connection);
     close_fd(c.alive_w);
     c.server_pid = 0;
-    remove_socket_dir(c.dir, c.address);
-    c.dir.clear();
-    c.address.clear();
   }
-  if (c.connection >= 0 && c.connection_pid == self) return c.connection;
-  close_fd(c.connection);
-  if (c.dir.empty()) {
-    c.authkey = current_process().authkey();
-    start_server(c);
-  }
-  c.connection = connect_and_authenticate(c);
-  c.connection_pid = self;
+  if (c.connection >= 0) return c.connection;
+  c.authkey = current_process().authkey();
+  start_server(c);
   return c.connection;
 }
 
@@ -255,28 +247,45 @@ class ForkserverPopen final : public Popen {
 }  // namespace
 
 std::shared_ptr<Popen> start_forkserver(Process& process) {
-  std::vector<int> fds;
-  Preparation prep = prepare(process, "forkserver", fds);
-  prep.process_group = static_cast<int>(::getpgrp());
+  std::vector<int> exported;
+  Preparation prep = prepare(process, "forkserver", exported);
+  const std::int32_t process_group = static_cast<std::int32_t>(::getpgrp());
+  prep.process_group = process_group;
   std::string bytes = dumps(prep);
   int status[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) != 0) throw_os_error(errno);
-  fds.insert(fds.begin(), status[1]);
+  int data[2];  // a socket rather than a pipe: a child that died before reading means EPIPE, not SIGPIPE
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, data) != 0) {
+    int error = errno;
+    ::close(status[0]);
+    ::close(status[1]);
+    throw_os_error(error);
+  }
+  std::vector<int> fds = {status[1], data[0]};
+  fds.insert(fds.end(), exported.begin(), exported.end());
   ClientState& c = client();
   {
     std::lock_guard lock(c.mutex);
     try {
       int connection = ensure_connection(c);
-      send_frame_with_fds(connection, bytes, fds);
+      send_packet(connection, std::string_view(reinterpret_cast<const char*>(&process_group), sizeof process_group),
+                  fds);
     } catch (...) {
-      close_fd(c.connection);  // a half-sent request poisons the stream
-      ::close(status[0]);
-      ::close(status[1]);
+      close_fd(c.connection);  // reconnects (restarting the server if it died) next time
+      for (int fd : {status[0], status[1], data[0], data[1]}) ::close(fd);
       throw;
     }
   }
   ::close(status[1]);
-  return std::make_shared<ForkserverPopen>(process.name(), process.daemon(), status[0]);
+  ::close(data[0]);
+  auto popen = std::make_shared<ForkserverPopen>(process.name(), process.daemon(), status[0]);
+  try {
+    write_frame(data[1], bytes);
+  } catch (const OSError&) {
+    // The child died before reading (its exit code will say so): nothing to add here.
+  }
+  ::close(data[1]);
+  return popen;
 }
 
 }  // namespace mp::detail

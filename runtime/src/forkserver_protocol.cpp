@@ -44,13 +44,14 @@ std::string nonce() {
   return bytes;
 }
 
-// Frames during the handshake are small: anything over 1 KiB is not our peer.
-std::string read_small_frame(int fd) {
-  std::uint64_t size = 0;
-  if (!read_exact(fd, &size, sizeof size)) throw EOFError();
-  if (size > 1024) throw AuthenticationError("Protocol error: message too long");
-  std::string bytes(size, '\0');
-  if (size > 0 && !read_exact(fd, bytes.data(), size)) throw EOFError();
+// Handshake packets are small: anything over 1 KiB is not our peer.
+constexpr std::size_t kMaxHandshakePacket = 1024;
+
+std::string recv_handshake_packet(int fd) {
+  std::string bytes;
+  std::vector<int> fds;
+  if (!recv_packet(fd, bytes, fds, kMaxHandshakePacket)) throw EOFError();
+  for (int f : fds) ::close(f);
   return bytes;
 }
 
@@ -58,33 +59,31 @@ std::string read_small_frame(int fd) {
 
 void deliver_challenge(int fd, std::string_view authkey) {
   std::string message = std::string(kChallenge) + nonce();
-  write_frame(fd, message);
-  std::string response = read_small_frame(fd);
+  send_packet(fd, message);
+  std::string response = recv_handshake_packet(fd);
   std::string expected = hmac_sha256(authkey, message);
   if (response.size() == expected.size() && CRYPTO_memcmp(response.data(), expected.data(), expected.size()) == 0) {
-    write_frame(fd, kWelcome);
+    send_packet(fd, kWelcome);
     return;
   }
-  write_frame(fd, kFailure);
+  send_packet(fd, kFailure);
   throw AuthenticationError("digest received was wrong");
 }
 
 void answer_challenge(int fd, std::string_view authkey) {
-  std::string message = read_small_frame(fd);
+  std::string message = recv_handshake_packet(fd);
   if (message.rfind(kChallenge, 0) != 0) throw AuthenticationError("Protocol error, expected challenge");
-  write_frame(fd, hmac_sha256(authkey, message));
-  if (read_small_frame(fd) != kWelcome) throw AuthenticationError("digest sent was rejected");
+  send_packet(fd, hmac_sha256(authkey, message));
+  if (recv_handshake_packet(fd) != kWelcome) throw AuthenticationError("digest sent was rejected");
 }
 
-void send_frame_with_fds(int fd, std::string_view bytes, const std::vector<int>& fds) {
+void send_packet(int fd, std::string_view bytes, const std::vector<int>& fds) {
   if (fds.size() > kMaxFds) throw ValueError("too many descriptors for one process object");
-  std::uint64_t size = bytes.size();
-  // Header and payload in one sendmsg: the server wakes once and finds the whole request.
-  iovec iov[2] = {{&size, sizeof size}, {const_cast<char*>(bytes.data()), bytes.size()}};
+  iovec iov{const_cast<char*>(bytes.data()), bytes.size()};
   std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
   msghdr msg{};
-  msg.msg_iov = iov;
-  msg.msg_iovlen = 2;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
   if (!fds.empty()) {
     msg.msg_control = control.data();
     msg.msg_controllen = control.size();
@@ -99,18 +98,11 @@ void send_frame_with_fds(int fd, std::string_view bytes, const std::vector<int>&
     n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   if (n < 0) throw_os_error(errno);
-  std::size_t sent = static_cast<std::size_t>(n);
-  if (sent < sizeof size) {
-    write_all(fd, reinterpret_cast<const char*>(&size) + sent, sizeof size - sent);
-    sent = sizeof size;
-  }
-  std::size_t payload_sent = sent - sizeof size;
-  write_all(fd, bytes.data() + payload_sent, bytes.size() - payload_sent);
 }
 
-bool recv_frame_with_fds(int fd, std::string& bytes, std::vector<int>& fds) {
-  std::uint64_t size = 0;
-  iovec iov{&size, sizeof size};
+bool recv_packet(int fd, std::string& bytes, std::vector<int>& fds, std::size_t max_size) {
+  bytes.assign(max_size + 1, '\0');
+  iovec iov{bytes.data(), bytes.size()};
   std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxFds));
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -122,7 +114,6 @@ bool recv_frame_with_fds(int fd, std::string& bytes, std::vector<int>& fds) {
     n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
   if (n < 0) throw_os_error(errno);
-  if (n == 0) return false;
   fds.clear();
   for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
     if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
@@ -131,12 +122,13 @@ bool recv_frame_with_fds(int fd, std::string& bytes, std::vector<int>& fds) {
       fds.insert(fds.end(), received, received + count);
     }
   }
-  if (static_cast<std::size_t>(n) < sizeof size &&
-      !read_exact(fd, reinterpret_cast<char*>(&size) + n, sizeof size - static_cast<std::size_t>(n))) {
-    throw EOFError();
+  if (n == 0 && fds.empty()) return false;  // EOF (an empty packet carries descriptors)
+  if (static_cast<std::size_t>(n) > max_size || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+    for (int f : fds) ::close(f);
+    fds.clear();
+    throw ValueError("forkserver: oversized packet");
   }
-  bytes.assign(size, '\0');
-  if (size > 0 && !read_exact(fd, bytes.data(), size)) throw EOFError();
+  bytes.resize(static_cast<std::size_t>(n));
   return true;
 }
 

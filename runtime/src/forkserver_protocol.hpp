@@ -2,22 +2,26 @@
 // The wire between forkserver clients and the server (not a public header).
 //
 // Start: the first client (the "starter") makes a private 0700 directory with mkdtemp, binds the
-// listening Unix socket `<dir>/forkserver` there and posix_spawns this executable as
+// listening Unix socket `<dir>/forkserver` (SOCK_SEQPACKET) there and posix_spawns this executable
 //   argv0 --mp-forkserver <listener fd> <alive fd> <setup fd>
 // mp::init() of that process enters forkserver_main(). The setup socket carries one frame: the
-// authkey and the directory. The server exits, removing the socket and directory, when <alive fd>
-// (the read end of a pipe whose write end only the starter holds) reaches EOF: at the starter's
-// exit sequence, or when the kernel closes it because the starter was killed.
+// authkey and the directory. The starter connects and both sides prove the authkey with an
+// HMAC-SHA256 challenge (CPython's deliver_challenge/answer_challenge shape: "#CHALLENGE#" + 32
+// random bytes, answered by the digest, then "#WELCOME#" or "#FAILURE#"). Then the starter removes
+// the socket and the directory: they exist for the handshake only, so no kill at any moment later
+// can leave them behind. The server exits when <alive fd> (the read end of a pipe whose write end
+// only the starter holds) reaches EOF, at the starter's exit or death, or on SIGTERM/SIGHUP.
 //
-// Connection: every client process connects once and authenticates both ways with an HMAC-SHA256
-// challenge on the authkey (CPython's deliver_challenge/answer_challenge shape: "#CHALLENGE#" +
-// 32 random bytes, answered by the digest, then "#WELCOME#" or "#FAILURE#").
+// The connection is SOCK_SEQPACKET: every request is one packet, sent atomically, so the starter's
+// forked children share the inherited connection safely.
 //
-// Request: a frame (8-byte length + dumps(Preparation)) whose first byte carries, by SCM_RIGHTS,
-// the status socket of the new child followed by the descriptors the process object exported.
-// The server forks; the child runs the prepared process object. The server writes the child's pid
-// (int32) on the status socket at once, and its exit code (int32: code or -signal) when it has
-// reaped it, then closes the status socket: the client's end is the Process sentinel.
+// Request: a packet whose body is the client's process group (int32) and whose SCM_RIGHTS carry
+// the child's status socket, the read end of a pipe carrying its preparation data, and the
+// descriptors its process object exported. The server forks; the child reads a frame (8-byte
+// length + dumps(Preparation)) from the pipe, which the client writes after sending the request,
+// and runs the process object. The server writes the child's pid (int32) on the status socket at
+// once, and its exit code (int32: code or -signal) when it has reaped it, then closes the status
+// socket: the client's end is the Process sentinel.
 
 #include <cstdint>
 #include <string>
@@ -32,9 +36,10 @@ inline constexpr std::string_view kForkserverMarker = "--mp-forkserver";
 void deliver_challenge(int fd, std::string_view authkey);
 void answer_challenge(int fd, std::string_view authkey);
 
-// Sends a frame whose first byte carries fds (SCM_RIGHTS).
-void send_frame_with_fds(int fd, std::string_view bytes, const std::vector<int>& fds);
-// Receives such a frame; received descriptors are close-on-exec. False on EOF before a frame.
-bool recv_frame_with_fds(int fd, std::string& bytes, std::vector<int>& fds);
+// One packet on a SOCK_SEQPACKET socket, with descriptors (SCM_RIGHTS).
+void send_packet(int fd, std::string_view bytes, const std::vector<int>& fds = {});
+// Receives one packet of at most max_size bytes (longer: ValueError); received descriptors are
+// close-on-exec. False on EOF.
+bool recv_packet(int fd, std::string& bytes, std::vector<int>& fds, std::size_t max_size);
 
 }  // namespace mp::detail

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <sstream>
 #include <string>
@@ -86,7 +87,8 @@ void reap_children(Server& s) {
   }
 }
 
-[[noreturn]] void become_served_child(Server& s, int status_fd, Preparation& prep, std::vector<int> fds) {
+[[noreturn]] void become_served_child(Server& s, int status_fd, int data_fd, int process_group,
+                                      std::vector<int> exported) {
   ::close(s.listener);
   ::close(s.alive);
   ::close(s.signals);
@@ -95,25 +97,33 @@ void reap_children(Server& s) {
   ::close(status_fd);
   ::signal(SIGINT, SIG_DFL);
   ::sigprocmask(SIG_SETMASK, &s.original_mask, nullptr);
-  if (prep.process_group > 0) ::setpgid(0, prep.process_group);  // best effort: same session only
-  run_prepared_child(prep, std::move(fds), /*after_fork=*/true);
-}
-
-void serve_request(Server& s, const std::string& bytes, std::vector<int>& fds) {
-  if (fds.empty()) return;
-  const int status_fd = fds.front();
-  std::vector<int> exported(fds.begin() + 1, fds.end());
+  if (process_group > 0) ::setpgid(0, process_group);  // best effort: same session only
   Preparation prep;
   try {
-    prep = loads<Preparation>(bytes);
+    prep = loads<Preparation>(read_frame(data_fd));
   } catch (...) {
+    ::_exit(1);  // the client went away before sending the process object
+  }
+  ::close(data_fd);
+  run_prepared_child(prep, std::move(exported), /*after_fork=*/true);
+}
+
+// Request packet: int32 process group; descriptors: status socket, data pipe, exported ones.
+void serve_request(Server& s, const std::string& body, std::vector<int>& fds) {
+  if (fds.size() < 2 || body.size() != sizeof(std::int32_t)) {
     for (int fd : fds) ::close(fd);
     return;
   }
+  std::int32_t process_group = 0;
+  std::memcpy(&process_group, body.data(), sizeof process_group);
+  const int status_fd = fds[0];
+  const int data_fd = fds[1];
+  std::vector<int> exported(fds.begin() + 2, fds.end());
   pid_t pid = ::fork();
-  if (pid == 0) become_served_child(s, status_fd, prep, std::move(exported));
+  if (pid == 0) become_served_child(s, status_fd, data_fd, process_group, std::move(exported));
   // Also from this side (as shells do), so that no group kill can find the child in between.
-  if (pid > 0 && prep.process_group > 0) ::setpgid(pid, prep.process_group);
+  if (pid > 0 && process_group > 0) ::setpgid(pid, process_group);
+  ::close(data_fd);
   for (int fd : exported) ::close(fd);
   if (pid < 0) {
     ::close(status_fd);  // the client sees EOF instead of a pid
@@ -129,21 +139,20 @@ void serve_request(Server& s, const std::string& bytes, std::vector<int>& fds) {
 
 void serve_client(Server& s, std::size_t index) {
   int fd = s.clients[index];
-  std::string bytes;
+  std::string body;
   std::vector<int> fds;
   bool open = false;
   try {
-    open = recv_frame_with_fds(fd, bytes, fds);
+    open = recv_packet(fd, body, fds, 64);
   } catch (...) {
-    for (int f : fds) ::close(f);
-    fds.clear();
+    open = true;  // a malformed packet (already closed): drop it, keep the client
   }
   if (!open) {
     ::close(fd);
     s.clients.erase(s.clients.begin() + static_cast<std::ptrdiff_t>(index));
     return;
   }
-  serve_request(s, bytes, fds);
+  serve_request(s, body, fds);
 }
 
 }  // namespace

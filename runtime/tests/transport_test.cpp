@@ -6,6 +6,11 @@
 
 #include <regex>
 
+#include <sys/socket.h>
+
+#include <future>
+
+#include "../src/forkserver_protocol.hpp"  // internal: the forkserver handshake
 #include "mp/detail/fd_transfer.hpp"
 #include "mp/detail/function_identity.hpp"
 #include "process_test_support.hpp"
@@ -180,6 +185,62 @@ TEST(ContextTest, StartMethodsAndContextsAsCPython) {
   EXPECT_EQ(mp::current_process().name(), "MainProcess");
   EXPECT_EQ(mp::current_process().authkey().size(), 32u);
   EXPECT_EQ(mp::parent_process(), nullptr);
+}
+
+// The forkserver's HMAC handshake: the same key passes both ways, another key is refused.
+TEST(ForkserverHandshakeTest, WrongKeyIsRefusedBothWays) {
+  auto handshake = [](std::string server_key, std::string client_key) {
+    int fds[2];
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), 0);
+    auto server = std::async(std::launch::async, [&] {
+      try {
+        mp::detail::deliver_challenge(fds[0], server_key);
+        mp::detail::answer_challenge(fds[0], server_key);
+        return std::string("ok");
+      } catch (const mp::Error& e) {
+        return e.str();
+      }
+    });
+    std::string client;
+    try {
+      mp::detail::answer_challenge(fds[1], client_key);
+      mp::detail::deliver_challenge(fds[1], client_key);
+      client = "ok";
+    } catch (const mp::Error& e) {
+      client = e.str();
+    }
+    std::string server_result = server.get();
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return std::make_pair(server_result, client);
+  };
+  EXPECT_EQ(handshake("key", "key"), std::make_pair(std::string("ok"), std::string("ok")));
+  auto refused = handshake("key", "other");
+  EXPECT_EQ(refused.first, "AuthenticationError: digest received was wrong");
+  EXPECT_EQ(refused.second, "AuthenticationError: digest sent was rejected");
+}
+
+// A forked child of the process that started the forkserver uses the same server, through the
+// connection it inherited (requests are single packets, so the two never interleave).
+void start_through_inherited_forkserver() {
+  mp::Process q = mp::get_context("forkserver").Process(+[] { mp::exit(5); });
+  q.start();
+  q.join();
+  mp::exit(q.exitcode().value_or(-1));
+}
+
+TEST(ForkserverSharingTest, ForkedChildUsesItsParentsServer) {
+  mp::Process warm = mp::get_context("forkserver").Process(+[] {});
+  warm.start();
+  warm.join();
+  mp::Process p(mp::ProcessOptions{.start_method = "fork"}, start_through_inherited_forkserver);
+  p.start();
+  mp::Process q = mp::get_context("forkserver").Process(+[] { mp::exit(6); });  // concurrently, here
+  q.start();
+  mp_test::join_bounded(q);
+  mp_test::join_bounded(p);
+  EXPECT_EQ(q.exitcode(), 6);
+  EXPECT_EQ(p.exitcode(), 5);
 }
 
 MP_INSTANTIATE_START_METHODS(TransportTest);
