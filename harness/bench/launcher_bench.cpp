@@ -1,11 +1,14 @@
 // Launcher overhead: Launcher::run of a program against posix_spawn + waitpid of the same program,
 // in one process, one run. The Overhead benchmarks alternate the two on every iteration (so both
-// see the same machine load) and report the mean difference per run as the counter overhead_ms.
+// see the same machine load) and report the mean difference per run as the counter overhead_ms,
+// and the difference in CPU time (harness and program together) as cpu_overhead_ms, which a
+// loaded machine does not inflate.
 //
 //   parity_launcher_bench [--benchmark_filter=Overhead]
 
 #include <benchmark/benchmark.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -57,18 +60,37 @@ void BM_Launcher(benchmark::State& state, const std::vector<std::string>* argv, 
   for (auto _ : state) launch(*argv, python);
 }
 
+// CPU seconds used so far by this process and its reaped children: unlike wall time, it does not
+// depend on how loaded the machine is.
+double cpu_seconds() {
+  double total = 0;
+  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    rusage usage{};
+    getrusage(who, &usage);
+    total += usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+             usage.ru_stime.tv_usec / 1e6;
+  }
+  return total;
+}
+
 void BM_Overhead(benchmark::State& state, const std::vector<std::string>* argv, bool python) {
   using Clock = std::chrono::steady_clock;
   launcher();
   Clock::duration direct{}, launched{};
+  double direct_cpu = 0, launched_cpu = 0;
   for (auto _ : state) {
     auto t0 = Clock::now();
+    double c0 = cpu_seconds();
     spawn_and_wait(*argv);
     auto t1 = Clock::now();
+    double c1 = cpu_seconds();
     launch(*argv, python);
     auto t2 = Clock::now();
+    double c2 = cpu_seconds();
     direct += t1 - t0;
     launched += t2 - t1;
+    direct_cpu += c1 - c0;
+    launched_cpu += c2 - c1;
   }
   double n = static_cast<double>(state.iterations());
   double direct_ms = std::chrono::duration<double, std::milli>(direct).count() / n;
@@ -77,6 +99,8 @@ void BM_Overhead(benchmark::State& state, const std::vector<std::string>* argv, 
   state.counters["launcher_ms"] = launched_ms;
   state.counters["overhead_ms"] = launched_ms - direct_ms;
   state.counters["ratio"] = launched_ms / direct_ms;
+  // CPU (harness + program, user + sys) per run, launcher minus direct.
+  state.counters["cpu_overhead_ms"] = (launched_cpu - direct_cpu) * 1e3 / n;
 }
 
 BENCHMARK_CAPTURE(BM_Direct, bin_true, &bin_true)->UseRealTime()->Unit(benchmark::kMicrosecond);
