@@ -212,6 +212,29 @@ std::vector<std::string> with_common(std::vector<std::string> args) {
   return args;
 }
 
+// The leftover check itself: a process carrying the token is found (so "nothing found" means
+// something).
+TEST(EndToEnd, LeftoverScanFindsAProcessCarryingTheToken) {
+  std::string token = unique_token();
+  std::string entry = "PARITY_E2E_TOKEN=" + token;
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::putenv(entry.data());
+    ::execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::vector<int> found;
+  for (int attempt = 0; attempt < 100 && found.empty(); ++attempt) {
+    found = processes_with_token(token);
+    if (found.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_EQ(found, std::vector<int>{pid});
+  EXPECT_TRUE(processes_with_token(token).empty());
+}
+
 TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
   TempDir dir;
   Invocation run = run_parity(with_common({"run", "-j", "2", "--no-reference", "--json",
