@@ -5,6 +5,12 @@
 // stdout, stderr, exit status, wall/user/sys time, peak RSS and anything left behind.
 // Thread-safe: the runner calls run() from several worker threads at once.
 //
+// The program starts (vfork + exec through Boost.Process v2) with stdin /dev/null, stdout and
+// stderr in anonymous memory files (never pipes: a leaked grandchild holding them cannot block
+// the harness), default signal dispositions and an empty signal mask whatever the harness's, the
+// harness's environment plus LaunchOptions::env_overrides, in its own process group.
+// Processes are only ever reaped by pid (see orphan_reaper.hpp), never with waitpid(-1).
+//
 // How a run's processes are found (for stacks, leaks and killing): every run gets its own process
 // group (setpgid in the child) and the environment entry PARITY_RUN_<id>=1 (plus PARITY_RUN_ID=<id>
 // for the program's information), inherited by the whole tree. A process belongs to the run if it
@@ -16,8 +22,9 @@
 // /dev/shm: see shm_sandbox.hpp (each run gets a private /dev/shm where privileges allow).
 // Python: the launcher writes a sitecustomize.py into its temp directory and prepends that
 // directory to PYTHONPATH (keeping any existing value); it registers faulthandler on SIGUSR2 for
-// all threads, writing to $PARITY_STACKS_DIR/<pid>.txt, re-armed in forked children, and chains to
-// any other sitecustomize on the path. Python started with -I or -E is not armed; gdb is used.
+// all threads, writing to $PARITY_STACKS_DIR/<pid>.txt through a descriptor >= 1000 (so the case's
+// own descriptor numbers do not shift), re-armed in forked children, and chains to any other
+// sitecustomize on the path. Python started with -I or -E is not armed; gdb is used instead.
 
 #include "run_record.hpp"
 
