@@ -273,14 +273,34 @@ double seconds(const timeval& tv) {
   return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
 }
 
+constexpr const char* temp_root_prefix = "/tmp/parity-launcher-";
+
+// Temp roots of harness processes that died without destroying their Launcher
+// ("/tmp/parity-launcher-<pid>-XXXXXX" whose <pid> no longer exists).
+void remove_stale_temp_roots() {
+  std::error_code ec;
+  const std::string_view prefix(temp_root_prefix);
+  for (std::filesystem::directory_iterator it("/tmp", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string path = it->path().string();
+    if (path.rfind(prefix, 0) != 0) continue;
+    int owner = std::atoi(path.c_str() + prefix.size());
+    if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      std::filesystem::remove_all(it->path(), ignored);
+    }
+  }
+}
+
 }  // namespace
 
 Launcher::Launcher() : owner_pid_(::getpid()) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   OrphanReaper::instance();
   ShmSandbox::isolation_available();
-  char pattern[] = "/tmp/parity-launcher-XXXXXX";
-  if (const char* dir = ::mkdtemp(pattern)) {
+  remove_stale_temp_roots();
+  std::string pattern = temp_root_prefix + std::to_string(::getpid()) + "-XXXXXX";
+  if (const char* dir = ::mkdtemp(pattern.data())) {
     temp_root_ = dir;
     sitecustomize_dir_ = temp_root_ / "python";
     std::error_code ec;
