@@ -345,7 +345,8 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
 
   const std::string run_id = next_run_id();
   const std::string marker = "PARITY_RUN_" + run_id + "=1";
-  const bool arm_python = options.python && !sitecustomize_dir_.empty();
+  // Arming costs each Python process a little startup time: only when stacks are wanted.
+  const bool arm_python = options.python && options.collect_stacks && !sitecustomize_dir_.empty();
   std::filesystem::path stacks_dir;
   if (arm_python) {
     stacks_dir = temp_root_ / ("stacks-" + run_id);

@@ -46,7 +46,7 @@ struct LaunchOptions {
   std::filesystem::path cwd;                      // empty: the harness's cwd
   std::map<std::string, std::string> env_overrides;  // on top of the harness's environment
   std::chrono::milliseconds timeout{10'000};
-  bool python = false;          // arm faulthandler in every Python process of the tree
+  bool python = false;          // arm faulthandler in every Python process (if collect_stacks)
   bool collect_stacks = true;   // on timeout, dump stacks of every process before killing
   // On timeout: SIGTERM to the tree, this long for it to exit, then SIGKILL.
   std::chrono::milliseconds kill_grace{200};
