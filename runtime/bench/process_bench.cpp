@@ -2,7 +2,7 @@
 // binary: fork + _exit + waitpid, and posix_spawn of this executable (which _exits at once) +
 // waitpid. Prints the ratios the runtime is held to (issue 2):
 //   fork <= 1.5x raw fork, spawn <= 1.5x raw exec, forkserver <= 2x raw fork.
-// On a loaded machine prefer `--benchmark_repetitions=5`: the ratios then use the medians.
+// Run without arguments for 5 interleaved repetitions whose medians give the ratios.
 #include <benchmark/benchmark.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "mp/mp.hpp"
 
@@ -115,7 +116,16 @@ class RatioReporter : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], kRawExitFlag) == 0) ::_exit(0);  // the raw exec floor's child
   mp::init(argc, argv);
-  benchmark::Initialize(&argc, argv);
+  // Without arguments: 5 interleaved repetitions, ratios of medians. The machine's load drifts;
+  // interleaving exposes floors and start methods to the same drift.
+  std::vector<char*> args(argv, argv + argc);
+  std::string repetitions = "--benchmark_repetitions=5";
+  std::string interleave = "--benchmark_enable_random_interleaving=true";
+  std::string aggregates = "--benchmark_report_aggregates_only=true";
+  if (argc == 1) args.insert(args.end(), {repetitions.data(), interleave.data(), aggregates.data()});
+  int args_count = static_cast<int>(args.size());
+  args.push_back(nullptr);
+  benchmark::Initialize(&args_count, args.data());
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();

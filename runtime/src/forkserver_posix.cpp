@@ -31,6 +31,9 @@ namespace {
 
 // How long a client waits for the server to answer before giving up (seconds).
 constexpr double kServerReplyTimeout = 30.0;
+// Process objects up to this size are written to the data socket before the request (bytes; well
+// under the default AF_UNIX socket buffer, so the write cannot block).
+constexpr std::size_t kPrewriteLimit = 64 * 1024;
 
 struct ClientState {
   std::mutex mutex;
@@ -261,6 +264,10 @@ std::shared_ptr<Popen> start_forkserver(Process& process) {
     ::close(status[1]);
     throw_os_error(error);
   }
+  // A small process object is written before the request, so the child finds it waiting rather
+  // than sleeping until the client gets there; a large one (past the socket buffer) after.
+  const bool write_first = bytes.size() + sizeof(std::uint64_t) <= kPrewriteLimit;
+  if (write_first) write_frame(data[1], bytes);
   std::vector<int> fds = {status[1], data[0]};
   fds.insert(fds.end(), exported.begin(), exported.end());
   ClientState& c = client();
@@ -280,7 +287,7 @@ std::shared_ptr<Popen> start_forkserver(Process& process) {
   ::close(data[0]);
   auto popen = std::make_shared<ForkserverPopen>(process.name(), process.daemon(), status[0]);
   try {
-    write_frame(data[1], bytes);
+    if (!write_first) write_frame(data[1], bytes);
   } catch (const OSError&) {
     // The child died before reading (its exit code will say so): nothing to add here.
   }
