@@ -60,6 +60,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -125,6 +126,11 @@ class ValueJob : public Job {
     std::call_once(decoded_, [&] { value_ = decode(); });
     return value_;
   }
+  // As value(), moving it out: for the only holder (Pool::map of its own map_async).
+  Stored<T> take() {
+    value();
+    return std::move(value_);
+  }
 
  protected:
   virtual Stored<T> decode() = 0;
@@ -187,16 +193,29 @@ class MapJob final : public ValueJob<MapValue<R>> {
   Stored<MapValue<R>> decode() override {
     if constexpr (std::is_void_v<R>) {
       return {};
+    } else if constexpr (std::is_arithmetic_v<R> && !std::is_same_v<R, bool>) {
+      // cereal's vector of arithmetic values: a 64-bit count, then the values' bytes.
+      std::vector<R> all(items_);
+      std::size_t filled = 0;
+      for (const auto& outcome : this->outcomes()) {
+        const std::string& bytes = outcome->bytes;
+        std::uint64_t count = 0;
+        if (bytes.size() < sizeof count) throw ValueError("pool: truncated map result");
+        std::memcpy(&count, bytes.data(), sizeof count);
+        if (bytes.size() != sizeof count + count * sizeof(R) || filled + count > items_) {
+          throw ValueError("pool: malformed map result");
+        }
+        std::memcpy(all.data() + filled, bytes.data() + sizeof count, count * sizeof(R));
+        filled += count;
+      }
+      all.resize(filled);
+      return all;
     } else if constexpr (Serializable<R>) {
       std::vector<R> all;
+      all.reserve(items_);
       for (const auto& outcome : this->outcomes()) {
         std::vector<R> chunk = load_payload<std::vector<R>>(outcome->bytes);
-        if (all.empty()) {
-          all = std::move(chunk);
-          all.reserve(items_);
-        } else {
-          std::move(chunk.begin(), chunk.end(), std::back_inserter(all));
-        }
+        std::move(chunk.begin(), chunk.end(), std::back_inserter(all));
       }
       return all;
     } else {
@@ -262,6 +281,17 @@ class AsyncResult {
   explicit AsyncResult(std::shared_ptr<detail::ValueJob<T>> job) : job_(std::move(job)) {}
 
  private:
+  friend class Pool;
+  // get() for a result no one else holds: the value is moved out, not copied.
+  T take() {
+    job_->wait(std::nullopt);
+    if constexpr (std::is_void_v<T>) {
+      job_->value();
+    } else {
+      return job_->take();
+    }
+  }
+
   T result() {
     if constexpr (std::is_void_v<T>) {
       job_->value();
@@ -394,7 +424,7 @@ class Pool {
   // ceil(len / (4 * workers))).
   template <class F, std::ranges::input_range Items>
   auto map(const F& fn, Items&& items, std::optional<std::size_t> chunksize = std::nullopt) {
-    return map_async(fn, std::forward<Items>(items), chunksize).get();
+    return map_async(fn, std::forward<Items>(items), chunksize).take();
   }
   template <class F, std::ranges::input_range Items>
   auto map_async(const F& fn, Items&& items, std::optional<std::size_t> chunksize = std::nullopt) {
@@ -412,7 +442,7 @@ class Pool {
   // As map, each item a std::tuple of arguments: fn(std::get<0>(item), std::get<1>(item), ...).
   template <class F, std::ranges::input_range Items>
   auto starmap(const F& fn, Items&& items, std::optional<std::size_t> chunksize = std::nullopt) {
-    return starmap_async(fn, std::forward<Items>(items), chunksize).get();
+    return starmap_async(fn, std::forward<Items>(items), chunksize).take();
   }
   template <class F, std::ranges::input_range Items>
   auto starmap_async(const F& fn, Items&& items, std::optional<std::size_t> chunksize = std::nullopt) {
