@@ -238,12 +238,9 @@ int command_show(CommandLine line, const std::string& case_name) {
     options.selection.exact = true;
   }
   options.repeat = 1;
-  ReporterList reporters;
-  ConsoleOptions quiet;
-  quiet.progress_line = true;
-  reporters.add(std::make_unique<ShowReporter>(std::cout, terminal_width()));
+  ShowReporter reporter(std::cout, terminal_width());
   Runner runner(options);
-  RunSummary summary = runner.run(reporters, "show");
+  RunSummary summary = runner.run(reporter, "show");
   return summary.success() ? 0 : 1;
 }
 

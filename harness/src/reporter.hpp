@@ -128,6 +128,7 @@ class JunitReporter : public Reporter {
 class ShowReporter : public Reporter {
  public:
   ShowReporter(std::ostream& out, int width) : out_(out), width_(width) {}
+  void report_context(const RunContext& context) override;
   void report_results(const ResultBatch& batch) override;
 
  private:

@@ -54,6 +54,13 @@ std::string rerun_command(const RunRecord& record) {
   return command;
 }
 
+void ShowReporter::report_context(const RunContext& context) {
+  // Programs that hang take their whole timeout: say what is going on meanwhile.
+  out_ << "parity show: running " << context.total_results << " program"
+       << (context.total_results == 1 ? "" : "s") << " (python " << context.python_version
+       << ", -j " << context.jobs << ")..." << std::endl;
+}
+
 void ShowReporter::report_results(const ResultBatch& batch) {
   if (batch.results.empty()) return;
   const CaseResult* python = nullptr;
