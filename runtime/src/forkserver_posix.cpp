@@ -159,7 +159,7 @@ void start_server(ClientState& c) {
   // The server leads its own process group (same session): a kill of the client's group (a
   // harness timeout, a terminal) takes the client and its children, and the server, seeing EOF on
   // its alive pipe, removes its socket directory and exits instead of dying with it in place.
-  // The children it forks rejoin the client's group (Preparation::process_group).
+  // The children it forks rejoin the client's group (sent with each request).
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
   pid_t pid = 0;
@@ -253,7 +253,6 @@ std::shared_ptr<Popen> start_forkserver(Process& process) {
   std::vector<int> exported;
   Preparation prep = prepare(process, "forkserver", exported);
   const std::int32_t process_group = static_cast<std::int32_t>(::getpgrp());
-  prep.process_group = process_group;
   std::string bytes = dumps(prep);
   int status[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) != 0) throw_os_error(errno);

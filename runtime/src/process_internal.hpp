@@ -97,11 +97,10 @@ struct Preparation {
   int parent_pid = 0;
   std::string parent_name;
   std::string cwd;
-  int process_group = 0;  // forkserver: the client's process group, which the child joins
   PackedProcess process;
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(name, identity, daemon, authkey, start_method, parent_pid, parent_name, cwd, process_group, process);
+    archive(name, identity, daemon, authkey, start_method, parent_pid, parent_name, cwd, process);
   }
 };
 
