@@ -109,14 +109,22 @@ class RatioReporter : public benchmark::ConsoleReporter {
       // With repetitions, the median stands for the benchmark (the machine is noisy).
       const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
       if (run.run_type != Run::RT_Iteration && !median) continue;
-      Figures& f = figures_[run.run_name.function_name];
-      if (f.from_median && !median) continue;
-      f.from_median = median;
-      f.seconds_per_iteration = run.GetAdjustedRealTime();
-      auto bytes = run.counters.find("bytes_per_second");
-      if (bytes != run.counters.end()) f.rate = bytes->second;
-      auto items = run.counters.find("items_per_second");
-      if (items != run.counters.end()) f.rate = items->second;
+      // Known by its function name ("BM_Pipe_RoundTrip") and, with arguments, by
+      // "<function>/<args>" ("BM_Queue_Bandwidth_1MiB/0").
+      std::vector<std::string> keys{run.run_name.function_name};
+      if (!run.run_name.args.empty()) {
+        keys.push_back(run.run_name.function_name + "/" + run.run_name.args);
+      }
+      for (const std::string& key : keys) {
+        Figures& f = figures_[key];
+        if (f.from_median && !median) continue;
+        f.from_median = median;
+        f.seconds_per_iteration = run.GetAdjustedRealTime();
+        auto bytes = run.counters.find("bytes_per_second");
+        if (bytes != run.counters.end()) f.rate = bytes->second;
+        auto items = run.counters.find("items_per_second");
+        if (items != run.counters.end()) f.rate = items->second;
+      }
     }
   }
 

@@ -12,6 +12,7 @@
 
 #include "mp/detail/connection_io.hpp"
 #include "mp/detail/os_error.hpp"
+#include "mp/detail/queue_core.hpp"
 
 namespace mp {
 
@@ -224,6 +225,7 @@ void Connection::send_bytes(std::string_view data, std::size_t offset,
 
 std::string Connection::recv_bytes(std::optional<std::size_t> maxlength) {
   check_readable();
+  detail::help_flush_pending_feeders();
   const std::int64_t size = detail::read_frame_length(state_->fd);
   if (maxlength && static_cast<std::uint64_t>(size) > *maxlength) {
     // CPython's _bad_message_length: the stream position is lost, so stop reading from it.
@@ -241,6 +243,7 @@ std::string Connection::recv_bytes(std::optional<std::size_t> maxlength) {
 
 std::size_t Connection::recv_bytes_into(std::span<std::byte> buffer, std::size_t offset) {
   check_readable();
+  detail::help_flush_pending_feeders();
   if (offset > buffer.size()) throw ValueError("offset too large");
   const auto size = static_cast<std::size_t>(detail::read_frame_length(state_->fd));
   if (buffer.size() - offset >= size) {

@@ -8,6 +8,7 @@
 
 #include "mp/connection.hpp"
 #include "mp/detail/os_error.hpp"
+#include "mp/detail/queue_core.hpp"
 
 namespace mp::detail {
 
@@ -40,6 +41,7 @@ timespec to_timespec(double seconds) noexcept {
 
 std::vector<std::size_t> wait_ready(std::span<const int> fds,
                                     std::optional<std::chrono::duration<double>> timeout) {
+  if (!timeout || timeout->count() > 0) help_flush_pending_feeders();
   std::vector<pollfd> polled(fds.size());
   for (std::size_t i = 0; i < fds.size(); ++i) polled[i] = pollfd{fds[i], POLLIN, 0};
   const timespec start = monotonic_now();

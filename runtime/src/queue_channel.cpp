@@ -98,7 +98,7 @@ class BufferedReader {
 
 }  // namespace
 
-std::string QueueChannel::recv_locked() {
+std::string QueueChannel::recv_locked(std::size_t split, std::string* head) {
   BufferedReader in(read_buffer, reader.fileno());
   in.fill(4, false);
   auto size = static_cast<std::int64_t>(
@@ -109,9 +109,15 @@ std::string QueueChannel::recv_locked() {
   } else if (size < 0) {
     size = 0;
   }
-  std::string payload(static_cast<std::size_t>(size), '\0');
-  if (payload.size() <= kCapacity) in.fill(payload.size(), true);
-  in.take_message(payload, payload.size());
+  auto rest = static_cast<std::size_t>(size);
+  if (head != nullptr && split > 0 && split <= rest && split <= kCapacity) {
+    in.fill(split, true);
+    head->assign(in.take(split), split);
+    rest -= split;
+  }
+  std::string payload(rest, '\0');
+  if (rest <= kCapacity) in.fill(rest, true);
+  in.take_message(payload, rest);
   return payload;
 }
 

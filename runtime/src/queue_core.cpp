@@ -1,7 +1,6 @@
 // QueueCore: put/get, the feeder thread and its exit finalizers (CPython's Queue._start_thread).
 #include "mp/detail/queue_core.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,9 +45,6 @@ QueueCore::QueueCore(QueueKind kind, int maxsize, std::unique_ptr<FeederBuffer> 
       maxsize_(maxsize <= 0 ? static_cast<int>(kSemValueMax) : maxsize),
       channel_(QueueChannel::create()),
       sem_(maxsize_) {
-  // Feeder helpers write without ever blocking (queue_feeder.hpp); the feeder thread polls.
-  const int fd = channel_.writer.fileno();
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   feeder_ = std::make_shared<Feeder>(std::move(buffer), channel_, sem_);
   if (kind_ == QueueKind::joinable) {
     unfinished_.emplace(0);
@@ -152,7 +148,8 @@ void QueueCore::put(bool block, std::optional<std::chrono::duration<double>> tim
 }
 
 std::string QueueCore::get_payload(bool block,
-                                   std::optional<std::chrono::duration<double>> timeout) {
+                                   std::optional<std::chrono::duration<double>> timeout,
+                                   std::size_t split, std::string* head) {
   if (closed_.load(std::memory_order_relaxed)) throw ValueError("Queue " + repr() + " is closed");
   std::string payload;
   // About to block: write this process's small pending batches first (queue_feeder.hpp).
@@ -160,7 +157,7 @@ std::string QueueCore::get_payload(bool block,
   if (block && !timeout) {
     {
       std::lock_guard lock(channel_.rlock);
-      payload = channel_.recv_locked();
+      payload = channel_.recv_locked(split, head);
     }
     sem_.release();
     return payload;
@@ -177,7 +174,7 @@ std::string QueueCore::get_payload(bool block,
           static_cast<double>(deadline->tv_nsec - now.tv_nsec) * 1e-9);
     }
     if (!channel_.poll(remaining)) throw Empty();
-    payload = channel_.recv_locked();
+    payload = channel_.recv_locked(split, head);
     sem_.release();
   } catch (...) {
     channel_.rlock.release();
@@ -241,10 +238,10 @@ void SimpleQueueCore::put_frame(std::string_view frame) {
   channel_.writer.send_frame(frame);
 }
 
-std::string SimpleQueueCore::get_payload() {
+std::string SimpleQueueCore::get_payload(std::size_t split, std::string* head) {
   help_flush_pending_feeders();
   std::lock_guard lock(channel_.rlock);
-  return channel_.recv_locked();
+  return channel_.recv_locked(split, head);
 }
 
 void SimpleQueueCore::close() noexcept {

@@ -1,6 +1,7 @@
 // The feeder thread of a Queue, and the helpers' flush of pending batches (queue_feeder.hpp).
 #include "queue_feeder.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "mp/detail/connection_io.hpp"
 #include "mp/detail/lifecycle.hpp"
 #include "mp/detail/os_error.hpp"
 
@@ -46,39 +48,31 @@ void spin_for_work(const Feeder& feeder) {
   }
 }
 
-// Writes all of data to a non-blocking pipe, waiting for room as needed.
-void write_all_waiting(int fd, const char* data, std::size_t size, std::error_code& ec) {
-  ec.clear();
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n >= 0) {
-      data += n;
-      size -= static_cast<std::size_t>(n);
-      continue;
-    }
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN) {
-      ec = last_error();
-      return;
-    }
-    pollfd room{fd, POLLOUT, 0};
-    if (::poll(&room, 1, -1) < 0 && errno != EINTR) {
-      ec = last_error();
-      return;
-    }
-  }
-}
-
 // Writes one chunk of whole frames (`frames` of them) under the write lock.
 void write_chunk(Feeder& feeder, const std::string& chunk, std::size_t frames) {
   if (frames == 0) return;
   std::error_code ec;
   try {
     std::lock_guard lock(feeder.wlock);
-    write_all_waiting(feeder.writer.fileno(), chunk.data(), chunk.size(), ec);
+    iovec part{const_cast<char*>(chunk.data()), chunk.size()};
+    write_all(feeder.writer.send_fileno(), &part, 1, ec);
     throw_if(ec);
   } catch (const std::exception& error) {
     for (std::size_t i = 1; i < frames; ++i) feeder.sem.release();
+    feeder.report_error(error);
+  }
+}
+
+// Writes one frame given as its leading bytes and its body, under the write lock.
+void write_in_place(Feeder& feeder, const std::string& prefix, std::string_view body) {
+  std::error_code ec;
+  try {
+    std::lock_guard lock(feeder.wlock);
+    iovec parts[2] = {{const_cast<char*>(prefix.data()), prefix.size()},
+                      {const_cast<char*>(body.data()), body.size()}};
+    write_all(feeder.writer.send_fileno(), parts, 2, ec);
+    throw_if(ec);
+  } catch (const std::exception& error) {
     feeder.report_error(error);
   }
 }
@@ -89,15 +83,39 @@ struct PendingFeeders {
   std::atomic<bool> any{false};
 };
 
-PendingFeeders*& pending_feeders_slot() {
-  // Never destroyed: feeders may be listed until the process ends.
+// Null until the first put of this process: helpers then cost one atomic load. Never destroyed
+// (feeders may be listed until the process ends).
+std::atomic<PendingFeeders*> g_pending_feeders{nullptr};
+
+PendingFeeders* pending_feeders() {
   static PendingFeeders* registry = [] {
     // A fork child starts with an empty list: the parent's feeders are not its own. The old list
     // (whose mutex another thread may have held at the fork) is left alone.
-    register_after_fork([] { pending_feeders_slot() = new PendingFeeders(); });
-    return new PendingFeeders();
+    register_after_fork([] { g_pending_feeders.store(new PendingFeeders()); });
+    auto* first = new PendingFeeders();
+    g_pending_feeders.store(first);
+    return first;
   }();
-  return registry;
+  (void)registry;
+  return g_pending_feeders.load();
+}
+
+// Opens feeder.helper_fd once (the flush token is held). False when it cannot be had.
+bool open_helper_fd(Feeder& feeder) {
+  if (feeder.helper_fd >= 0) return true;
+  if (feeder.helper_fd_failed) return false;
+  int fd = -1;
+  try {
+    const std::string path = "/proc/self/fd/" + std::to_string(feeder.writer.send_fileno());
+    fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  } catch (const std::exception&) {  // the writer is closed
+  }
+  if (fd < 0) {
+    feeder.helper_fd_failed = true;
+    return false;
+  }
+  feeder.helper_fd = fd;
+  return true;
 }
 
 }  // namespace
@@ -109,6 +127,13 @@ Feeder::Feeder(std::unique_ptr<FeederBuffer> items, const QueueChannel& channel,
       writer(channel.writer),
       wlock(channel.wlock),
       sem(semaphore) {}
+
+Feeder::~Feeder() { close_helper_fd(); }
+
+void Feeder::close_helper_fd() noexcept {
+  if (helper_fd >= 0) ::close(helper_fd);
+  helper_fd = -1;
+}
 
 void Feeder::send_sentinel() {
   {
@@ -146,6 +171,8 @@ void run_feeder(std::shared_ptr<Feeder> feeder) {
   pthread_sigmask(SIG_BLOCK, &all, nullptr);  // signals go to the program's own threads
   auto on_error = [&feeder](const std::exception& error) { feeder->report_error(error); };
   std::string chunk;
+  std::string prefix;
+  std::string_view body;
   std::size_t last_batch = 0;
   for (;;) {
     if (last_batch > 1) spin_for_work(*feeder);
@@ -185,6 +212,16 @@ void run_feeder(std::shared_ptr<Feeder> feeder) {
     std::size_t frames = chunk.empty() ? 0 : 1;
     last_batch = frames;
     for (;;) {
+      if (feeder->buffer->front_in_place(prefix, body)) {
+        // A long item: what is chunked so far, then the item from where it is (no copy).
+        write_chunk(*feeder, chunk, frames);
+        chunk.clear();
+        frames = 0;
+        write_in_place(*feeder, prefix, body);
+        feeder->buffer->pop_front();
+        ++last_batch;
+        continue;
+      }
       const std::size_t before = chunk.size();
       const bool more = feeder->buffer->frame_next(chunk, on_error);
       if (chunk.size() != before) {
@@ -205,6 +242,11 @@ void run_feeder(std::shared_ptr<Feeder> feeder) {
       feeder->flushing = false;
     }
     if (stop) {
+      {
+        std::lock_guard lock(feeder->mutex);
+        feeder->close_helper_fd();
+        feeder->helper_fd_failed = true;
+      }
       feeder->reader.close();
       feeder->writer.close();
       break;
@@ -214,15 +256,15 @@ void run_feeder(std::shared_ptr<Feeder> feeder) {
 }
 
 void register_pending_feeder(const std::shared_ptr<Feeder>& feeder) {
-  PendingFeeders* registry = pending_feeders_slot();
+  PendingFeeders* registry = pending_feeders();
   std::lock_guard lock(registry->mutex);
   registry->feeders.push_back(feeder);
   registry->any.store(true, std::memory_order_release);
 }
 
 void help_flush_pending_feeders() {
-  PendingFeeders* registry = pending_feeders_slot();
-  if (!registry->any.load(std::memory_order_acquire)) return;
+  PendingFeeders* registry = g_pending_feeders.load(std::memory_order_acquire);
+  if (registry == nullptr || !registry->any.load(std::memory_order_acquire)) return;
   std::vector<std::shared_ptr<Feeder>> feeders;
   {
     std::lock_guard lock(registry->mutex);
@@ -249,10 +291,12 @@ void help_flush_pending_feeders() {
     bool written = false;
     if (frames.empty()) {
       written = true;
-    } else if (frames.size() <= PIPE_BUF && feeder->wlock.acquire(false)) {
+    } else if (frames.size() <= PIPE_BUF && open_helper_fd(*feeder) &&
+               feeder->wlock.acquire(false)) {
+      // Non-blocking and at most PIPE_BUF bytes: written whole, or not at all (EAGAIN).
       ssize_t n;
       do {
-        n = ::write(feeder->writer.fileno(), frames.data(), frames.size());
+        n = ::write(feeder->helper_fd, frames.data(), frames.size());
       } while (n < 0 && errno == EINTR);
       feeder->wlock.release();
       written = n == static_cast<ssize_t>(frames.size());

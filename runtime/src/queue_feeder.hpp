@@ -38,7 +38,7 @@ struct Feeder {
 
   // What writing needs (the feeder thread and helpers share them).
   Connection reader;
-  Connection writer;  // O_NONBLOCK: helpers must never block; the feeder thread polls
+  Connection writer;
   Lock wlock{SemLock{}};
   BoundedSemaphore sem{1};
 
@@ -46,8 +46,19 @@ struct Feeder {
   std::condition_variable done;
   bool finished = false;
 
+  // A second, non-blocking open file description of the pipe's write end, for helpers (who must
+  // never block) while the feeder thread writes through the blocking one. Opened by the first
+  // helper (through /proc/self/fd); -1 until then, or if that is impossible (helpers then leave
+  // everything to the feeder thread). Guarded by the flush token.
+  int helper_fd = -1;
+  bool helper_fd_failed = false;
+
   Feeder(std::unique_ptr<FeederBuffer> items, const QueueChannel& channel,
          const BoundedSemaphore& semaphore);
+  ~Feeder();
+  Feeder(const Feeder&) = delete;
+  Feeder& operator=(const Feeder&) = delete;
+  void close_helper_fd() noexcept;
 
   void send_sentinel();
   void join();
@@ -60,9 +71,9 @@ struct Feeder {
 // Lists feeder (which just got pending items) for the next help_flush_pending_feeders().
 void register_pending_feeder(const std::shared_ptr<Feeder>& feeder);
 
-// Writes the pending batches of this process's feeders that fit one atomic pipe write and whose
-// write lock is free; leaves everything else to the feeder threads. Never blocks on the pipe.
-void help_flush_pending_feeders();
+// help_flush_pending_feeders() (queue_core.hpp) writes the pending batches of this process's
+// feeders that fit one atomic pipe write and whose write lock is free; everything else is left to
+// the feeder threads.
 
 // The feeder thread's body.
 void run_feeder(std::shared_ptr<Feeder> feeder);

@@ -26,6 +26,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "mp/detail/queue_core.hpp"
@@ -66,6 +68,26 @@ class TypedFeederBuffer final : public FeederBuffer {
     batch_.pop_front();
     return true;
   }
+  bool front_in_place(std::string& prefix, std::string_view& body) override {
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (batch_.empty() || batch_.front().size() < kInPlaceItemBytes) return false;
+      const std::string& item = batch_.front();
+      const std::uint64_t size = item.size();  // cereal's size prefix
+      const std::uint64_t payload = sizeof size + size;
+      prefix.assign(frame_header_size(payload), '\0');
+      write_frame_header(prefix.data(), payload);
+      prefix.append(reinterpret_cast<const char*>(&size), sizeof size);
+      body = item;
+      return true;
+    } else {
+      (void)prefix;
+      (void)body;
+      return false;
+    }
+  }
+  void pop_front() noexcept override {
+    if (!batch_.empty()) batch_.pop_front();
+  }
   std::unique_ptr<FeederBuffer> make_empty() const override {
     return std::make_unique<TypedFeederBuffer<T>>();
   }
@@ -96,9 +118,14 @@ class Queue {
 
   // The next item; Empty when block is false and none is ready, or the timeout passes.
   T get(bool block = true, std::optional<std::chrono::duration<double>> timeout = std::nullopt) {
-    std::string payload = core_->get_payload(block, timeout);
     // Deserialized after the read lock is released, as CPython.
-    return detail::load_payload<T>(std::move(payload));
+    if constexpr (std::is_same_v<T, std::string>) {
+      std::string head;
+      std::string tail = core_->get_payload(block, timeout, sizeof(std::uint64_t), &head);
+      return detail::load_string_payload(head, std::move(tail));
+    } else {
+      return detail::load_payload<T>(core_->get_payload(block, timeout));
+    }
   }
   T get_nowait() { return get(false); }
 
@@ -162,8 +189,13 @@ class SimpleQueue {
     core_->put_frame(frame);
   }
   T get() {
-    std::string payload = core_->get_payload();
-    return detail::load_payload<T>(std::move(payload));
+    if constexpr (std::is_same_v<T, std::string>) {
+      std::string head;
+      std::string tail = core_->get_payload(sizeof(std::uint64_t), &head);
+      return detail::load_string_payload(head, std::move(tail));
+    } else {
+      return detail::load_payload<T>(core_->get_payload());
+    }
   }
   bool empty() { return core_->empty(); }
   void close() noexcept { core_->close(); }

@@ -49,9 +49,21 @@ class FeederBuffer {
   // returned: the batch may hold more).
   virtual bool frame_next(std::string& out,
                           const std::function<void(const std::exception&)>& on_error) = 0;
+  // When the first batched item is large enough to be written from where it is (a long
+  // std::string): its frame's leading bytes (header, cereal size) in prefix, its characters in
+  // body, and true; the item stays until pop_front(). False otherwise.
+  virtual bool front_in_place(std::string& prefix, std::string_view& body) {
+    (void)prefix;
+    (void)body;
+    return false;
+  }
+  virtual void pop_front() noexcept {}
   // An empty buffer of the same item type.
   virtual std::unique_ptr<FeederBuffer> make_empty() const = 0;
 };
+
+// Items at least this long are written from where they are (FeederBuffer::front_in_place).
+inline constexpr std::size_t kInPlaceItemBytes = 64 * 1024;
 
 enum class QueueKind { queue, joinable, simple };
 
@@ -65,8 +77,10 @@ struct QueueChannel {
 
   static QueueChannel create();
 
-  // One message's payload (the read lock must be held). EOFError / OSError as Connection.
-  std::string recv_locked();
+  // One message's payload (the read lock must be held). EOFError / OSError as Connection. With
+  // head given and a payload of at least `split` bytes, the first `split` bytes go to *head and
+  // the rest is returned (a long tail then lands in its own buffer, never shifted afterwards).
+  std::string recv_locked(std::size_t split = 0, std::string* head = nullptr);
   // Whether a message is buffered or the pipe is readable, waiting up to timeout.
   bool poll(std::optional<std::chrono::duration<double>> timeout);
 
@@ -81,6 +95,12 @@ struct QueueChannel {
 };
 
 struct Feeder;
+
+// Called by every operation about to block this thread on another process (a blocking Queue or
+// SimpleQueue get, Connection recv and poll with a timeout, wait()): writes the small batches
+// this process's queue feeders still hold, so a put followed by a wait for the answer does not
+// also wait for the feeder thread to be scheduled. Never blocks; a no-op when nothing is pending.
+void help_flush_pending_feeders();
 
 // Bytes of the shared segment holding a queue's read buffer (header included).
 inline constexpr std::size_t kReadBufferSegment = 64 * 1024;
@@ -103,7 +123,8 @@ class QueueCore {
   void put(bool block, std::optional<std::chrono::duration<double>> timeout,
            const std::function<void(FeederBuffer&)>& push_item);
   // get() up to deserialization: the payload of the next message, or Empty.
-  std::string get_payload(bool block, std::optional<std::chrono::duration<double>> timeout);
+  std::string get_payload(bool block, std::optional<std::chrono::duration<double>> timeout,
+                          std::size_t split = 0, std::string* head = nullptr);
 
   int qsize() const noexcept;
   bool empty();
@@ -172,7 +193,7 @@ class SimpleQueueCore {
   explicit SimpleQueueCore(QueueChannel channel) : channel_(std::move(channel)) {}
 
   void put_frame(std::string_view frame);
-  std::string get_payload();
+  std::string get_payload(std::size_t split = 0, std::string* head = nullptr);
   bool empty() { return !channel_.poll(std::chrono::duration<double>(0)); }
   void close() noexcept;
 

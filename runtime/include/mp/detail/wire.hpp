@@ -201,6 +201,17 @@ T load_payload(std::string_view bytes) {
   }
 }
 
+// The std::string whose payload is head followed by tail, where head is its first 8 bytes (the
+// cereal size) when the payload was split there: tail is then the string itself, not copied.
+inline std::string load_string_payload(const std::string& head, std::string&& tail) {
+  std::uint64_t size = 0;
+  if (head.size() == sizeof size) {
+    std::memcpy(&size, head.data(), sizeof size);
+    if (size == tail.size()) return std::move(tail);
+  }
+  return load_payload<std::string>(std::string_view(head + tail));
+}
+
 // load_payload for a payload the caller gives up: a std::string payload is taken over in place
 // (no second buffer for large strings).
 template <class T>
