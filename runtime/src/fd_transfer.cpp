@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "mp/detail/os_error.hpp"
 #include "mp/errors.hpp"
 
 namespace mp::detail {
@@ -41,7 +42,7 @@ int import_fd(std::uint32_t index) {
     throw RuntimeError("import_fd(): no descriptor " + std::to_string(index) + " was received");
   }
   int fd = fcntl(import_scope->received_[index], F_DUPFD_CLOEXEC, 0);
-  if (fd < 0) throw OSError(std::string("[Errno ") + std::to_string(errno) + "] " + std::strerror(errno));
+  if (fd < 0) throw ErrnoError(errno);
   return fd;
 }
 

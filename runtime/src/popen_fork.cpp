@@ -61,9 +61,7 @@ void Popen::send_signal(int sig) {
   (void)pid();
   std::lock_guard lock(mutex_);
   if (returncode_ || pid_ <= 0) return;  // reaped: the pid may belong to another process by now
-  if (::kill(pid_, sig) != 0 && errno != ESRCH) {
-    throw OSError(std::string("[Errno ") + std::to_string(errno) + "] " + std::strerror(errno));
-  }
+  if (::kill(pid_, sig) != 0 && errno != ESRCH) throw_os_error(errno);
 }
 
 PidfdPopen::PidfdPopen(int pid, std::string name, bool daemon, bool reap)
@@ -91,7 +89,7 @@ std::shared_ptr<Popen> start_fork(Process& process) {
   const int parent_pid = static_cast<int>(::getpid());
   std::string parent_name = current_process().name();
   pid_t pid = ::fork();
-  if (pid < 0) throw OSError(std::string("[Errno ") + std::to_string(errno) + "] " + std::strerror(errno));
+  if (pid < 0) throw_os_error(errno);
   if (pid == 0) {
     become_child(process, "fork", parent_pid, std::move(parent_name));
     run_child(process, /*after_fork=*/true);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mp/detail/fd_transfer.hpp"
+#include "mp/detail/os_error.hpp"
 #include "mp/errors.hpp"
 #include "mp/serialize.hpp"
 #include "process_internal.hpp"
@@ -24,9 +25,7 @@ extern char** environ;
 
 namespace mp::detail {
 
-void throw_os_error(int error) {
-  throw OSError("[Errno " + std::to_string(error) + "] " + std::strerror(error));
-}
+void throw_os_error(int error) { throw ErrnoError(error); }  // the runtime's one errno conversion
 
 void write_all(int fd, const void* data, std::size_t size) {
   const char* p = static_cast<const char*>(data);
