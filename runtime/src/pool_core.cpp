@@ -251,6 +251,11 @@ struct PoolCore::State final : JobAwaiter {
     while (worker.inbox_used - at >= kResultHeaderSize) {
       std::uint32_t size = 0;
       std::memcpy(&size, worker.inbox.data() + at, 4);
+      if (size == 0) {  // not a frame a worker writes: stop reading it; its exit reports the task
+        worker.eof = true;
+        watch_channel(worker, false);
+        break;
+      }
       if (worker.inbox_used - at < 4 + static_cast<std::size_t>(size)) break;
       TaskOutcome outcome;
       outcome.kind = static_cast<TaskOutcome::Kind>(worker.inbox[at + 4]);

@@ -316,6 +316,13 @@ TEST_P(PoolTest, WhatCannotTravelFailsTheResult) {
   } catch (const mp::RuntimeError& e) {
     EXPECT_STREQ(e.what(), "Queue objects should only be shared between processes through inheritance");
   }
+  mp::Lock lock;
+  try {
+    pool.apply_async(+[](mp::Lock) { return 0; }, lock).get();
+    ADD_FAILURE() << "no exception";
+  } catch (const mp::RuntimeError& e) {
+    EXPECT_STREQ(e.what(), "Lock objects should only be shared between processes through inheritance");
+  }
   int captured = 3;
   auto lambda = [captured](int x) { return x + captured; };
   EXPECT_THROW(pool.map(lambda, iota(3)), mp::PicklingError);  // even under fork, as CPython
@@ -440,7 +447,18 @@ TEST_P(PoolTest, AWorkerKilledMidTaskFailsItsResultAndIsReplaced) {
   EXPECT_EQ(pool.map(square, iota(10)).size(), 10u);
 }
 
+int open_fd_count() {
+  int count = 0;
+  for (auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    (void)entry;
+    ++count;
+  }
+  return count;
+}
+
 TEST_P(PoolTest, NothingOutlivesThePool) {
+  { mp::Pool warm_up(options(1)); }  // the forkserver, if any, is up: its descriptors stay
+  const int fds_before = open_fd_count();
   std::vector<int> pids;
   {
     mp::Pool pool(options(3));
@@ -450,6 +468,13 @@ TEST_P(PoolTest, NothingOutlivesThePool) {
   ASSERT_EQ(pids.size(), 3u);
   for (int pid : pids) EXPECT_FALSE(mp_test::pid_exists(pid)) << pid;
   EXPECT_TRUE(mp::active_children().empty());
+  EXPECT_EQ(open_fd_count(), fds_before);  // pipes, sentinels, epoll and eventfd all closed
+  {
+    mp::Pool pool(options(2));
+    pool.close();
+    pool.join();
+  }
+  EXPECT_EQ(open_fd_count(), fds_before);
 }
 
 MP_INSTANTIATE_START_METHODS(PoolTest);
