@@ -17,7 +17,7 @@ Pool::Pool(PoolOptions options) {
     throw ValueError("maxtasksperchild must be a positive int or None");
   }
   core.maxtasksperchild = options.maxtasksperchild.value_or(0);
-  core.start_method = get_context(options.context).get_start_method();
+  core.start_method = get_context(options.context.start_method).get_start_method();
   core.initializer = std::move(options.initializer);
   core_ = std::make_unique<detail::PoolCore>(std::move(core));
 }

@@ -377,6 +377,8 @@ TEST_P(PoolTest, WorkersAreNamedAsCPythonsAndRunTheInitializer) {
       .processes = 3, .initializer = mp::PoolInitializer(set_initialized, 42), .context = GetParam()});
   auto workers = pool.workers();
   ASSERT_EQ(workers.size(), 3u);
+  mp::Pool by_context(mp::PoolOptions{.processes = 1, .context = mp::get_context(GetParam())});
+  EXPECT_EQ(by_context.workers().at(0).name.rfind(worker_prefix(), 0), 0u);
   std::regex pattern(worker_prefix() + "(\\d+)");
   std::set<std::string> names;
   for (auto& w : workers) {

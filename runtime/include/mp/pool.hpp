@@ -56,6 +56,10 @@
 //   - terminate() fails results still pending with BrokenProcessPool "the pool was terminated
 //     before this task completed" (CPython leaves them pending forever).
 //
+// Costs: a map sends one message per chunk and decodes results in the caller; apply_async(...).get()
+// reads the worker's result pipe in the calling thread (no hop through the result thread), so a
+// round trip costs about a raw pipe round trip. runtime/bench/pool_bench.cpp measures both.
+//
 // Thread-safety: all member functions may be called from any thread.
 
 #include <algorithm>
@@ -76,6 +80,7 @@
 #include <variant>
 #include <vector>
 
+#include "mp/context.hpp"
 #include "mp/detail/pool_core.hpp"
 #include "mp/detail/pool_job.hpp"
 #include "mp/detail/pool_tasks.hpp"
@@ -83,11 +88,21 @@
 
 namespace mp {
 
+// Which start method a pool's workers use: a name ("fork", "spawn", "forkserver") or a Context
+// (mp::get_context("spawn")); empty: the default context (CPython's Pool(context=None)).
+struct PoolContext {
+  std::string start_method;
+  PoolContext() = default;
+  PoolContext(const char* method) : start_method(method) {}           // NOLINT: `.context = "spawn"`
+  PoolContext(std::string method) : start_method(std::move(method)) {}  // NOLINT
+  PoolContext(const Context& context) : start_method(context.get_start_method()) {}  // NOLINT
+};
+
 struct PoolOptions {
   std::optional<int> processes;         // empty: cpu_count()
   PoolInitializer initializer;          // run by each worker before its first task
   std::optional<int> maxtasksperchild;  // tasks (chunks) per worker before it is replaced; empty: no limit
-  std::string context;                  // "fork" | "spawn" | "forkserver"; empty: the default context
+  PoolContext context;                  // empty: the default context
 };
 
 // callback(result) / error_callback(exception) of the *_async calls (CPython's callback=,
