@@ -92,12 +92,19 @@ std::string chunk_task_trampoline(std::string_view payload) {
   }
 }
 
+// The code offset of a trampoline, computed once per trampoline (code_offset asks the dynamic
+// loader, which costs more than the rest of a small task's packing).
+template <auto Trampoline>
+std::int64_t trampoline_offset() {
+  static const std::int64_t offset = code_offset(reinterpret_cast<const void*>(Trampoline));
+  return offset;
+}
+
 // Fills in the header of a frame whose body was appended after kTaskHeaderSize bytes.
-inline void finish_task_frame(std::string& frame, const void* trampoline) {
+inline void finish_task_frame(std::string& frame, std::int64_t offset) {
   const std::size_t body = frame.size() - 4;
   if (body > 0xffffffffu) throw ValueError("pool task too large: " + std::to_string(body) + " bytes");
   const auto size = static_cast<std::uint32_t>(body);
-  const std::int64_t offset = code_offset(trampoline);
   std::memcpy(frame.data(), &size, 4);
   std::memcpy(frame.data() + 4, &offset, 8);
 }
@@ -116,7 +123,7 @@ PoolTask call_task(const F& fn, const Args&... args) {
       save_callable(archive, fn);
       archive(std::tuple<const Args&...>(args...));
     }
-    finish_task_frame(task.frame, reinterpret_cast<const void*>(&call_task_trampoline<F, Args...>));
+    finish_task_frame(task.frame, trampoline_offset<&call_task_trampoline<F, Args...>>());
     return task;
   } else {
     return {};  // unreachable: check_transportable threw
@@ -130,7 +137,7 @@ std::vector<PoolTask> chunk_tasks(const F& fn, const T* items, std::size_t count
   if constexpr (TransportableCallable<F> && Serializable<T>) {
     std::vector<PoolTask> tasks;
     tasks.reserve((count + chunksize - 1) / chunksize);
-    const void* trampoline = reinterpret_cast<const void*>(&chunk_task_trampoline<F, T, Star>);
+    const std::int64_t trampoline = trampoline_offset<&chunk_task_trampoline<F, T, Star>>();
     for (std::size_t begin = 0; begin < count; begin += chunksize) {
       PoolTask task;
       task.index = static_cast<std::uint32_t>(tasks.size());
