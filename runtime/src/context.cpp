@@ -59,6 +59,9 @@ void init(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--mp-spawn-child") == 0) detail::spawn_child_main(argc, argv);
   if (argc >= 2 && std::strcmp(argv[1], "--mp-forkserver") == 0) detail::forkserver_main(argc, argv);
   current_process();  // the main process object and its authkey exist from here on
+  // Built once here, not in every forked child (and never later, under an fd-counting test).
+  detail::lifecycle_warm_up();
+  (void)detail::devnull_fd();
   detail::register_exit_function();
 }
 

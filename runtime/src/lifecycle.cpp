@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <ext/stdio_sync_filebuf.h>
+#include <stdio_ext.h>
 #include <map>
 #include <mutex>
 #include <new>
@@ -141,15 +143,36 @@ void exit_function() {
   run_finalizers(std::nullopt);
 }
 
+namespace {
+
+// Flushes `stream` unless it writes straight through to a C stream (the default,
+// sync_with_stdio(true)): then the fflush below covers it.
+void flush_unless_stdio_synced(std::ostream& stream) {
+#ifdef __GLIBCXX__
+  if (dynamic_cast<__gnu_cxx::stdio_sync_filebuf<char>*>(stream.rdbuf()) != nullptr) return;
+#endif
+  stream.flush();
+}
+
+// fflush only when bytes are pending: an idle fflush still takes the FILE lock, i.e. writes to a
+// page a forked child would otherwise have kept shared.
+void flush_if_pending(FILE* file) {
+  if (__fpending(file) > 0) std::fflush(file);
+}
+
+}  // namespace
+
 void flush_std_streams() noexcept {
   try {
-    std::cout.flush();
-    std::cerr.flush();
-    std::clog.flush();
+    flush_unless_stdio_synced(std::cout);
+    flush_unless_stdio_synced(std::cerr);
+    flush_unless_stdio_synced(std::clog);
   } catch (...) {
   }
-  std::fflush(stdout);
-  std::fflush(stderr);
+  flush_if_pending(stdout);
+  flush_if_pending(stderr);
 }
+
+void lifecycle_warm_up() { (void)registry(); }
 
 }  // namespace mp::detail

@@ -69,6 +69,11 @@ PidfdPopen::PidfdPopen(int pid, std::string name, bool daemon, bool reap)
   pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));  // always close-on-exec
 }
 
+void PidfdPopen::attach(int pid) {
+  set_pid(pid);
+  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
+
 void PidfdPopen::close() noexcept {
   if (pidfd_ >= 0) ::close(pidfd_);
   pidfd_ = -1;
@@ -88,13 +93,18 @@ std::optional<int> PidfdPopen::collect() {
 std::shared_ptr<Popen> start_fork(Process& process) {
   const int parent_pid = static_cast<int>(::getpid());
   std::string parent_name = current_process().name();
+  // Everything the child would otherwise build for itself (and pay copy-on-write for) is built here.
+  lifecycle_warm_up();
+  (void)devnull_fd();
+  auto popen = std::make_shared<PidfdPopen>(process.name(), process.daemon());
   pid_t pid = ::fork();
   if (pid < 0) throw_os_error(errno);
   if (pid == 0) {
     become_child(process, "fork", parent_pid, std::move(parent_name));
     run_child(process, /*after_fork=*/true);
   }
-  return std::make_shared<PidfdPopen>(pid, process.name(), process.daemon());
+  popen->attach(pid);
+  return popen;
 }
 
 }  // namespace mp::detail

@@ -114,14 +114,10 @@ void become_child(Process& self, const std::string& start_method, int parent_pid
   g.children.clear();
   g.is_child = true;
   g.current = &self;
-  ProcessAccess::set_start_method(self, start_method);
+  if (self.start_method() != start_method) ProcessAccess::set_start_method(self, start_method);
   force_start_method(start_method);
   // CPython's util._close_stdin(): the child reads /dev/null.
-  int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (devnull >= 0) {
-    ::dup2(devnull, 0);
-    ::close(devnull);
-  }
+  if (int devnull = devnull_fd(); devnull >= 0) ::dup2(devnull, 0);
   new (&g.parent_mutex) std::mutex;
   (void)g.parent.release();  // an inherited view of the grandparent is not ours to destroy
   g.parent_pid = parent_pid;
@@ -136,6 +132,11 @@ void ProcessAccess::mark_parent_view(Process& p, int pid) {
 }
 
 bool is_child_process() noexcept { return globals().is_child; }
+
+int devnull_fd() noexcept {
+  static const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd;
+}
 
 }  // namespace detail
 

@@ -54,6 +54,8 @@ class Popen {
   virtual std::optional<int> collect() = 0;
   // Called once by pid() when the constructor was given pid 0; returns the pid or -1.
   virtual int receive_pid() { return -1; }
+  // Sets the pid before anything asked for it (PidfdPopen::attach).
+  void set_pid(int pid) noexcept { pid_ = pid; }
 
  private:
   std::once_flag pid_once_;
@@ -70,6 +72,10 @@ class PidfdPopen final : public Popen {
   // Opens the pidfd. reap=false for a process that is not our child (the parent_process() view):
   // its end is observed, not waited for, and its exit code is unknown.
   PidfdPopen(int pid, std::string name, bool daemon, bool reap = true);
+  // Allocated before fork() (pid 0), attached to the child after: the parent then writes to fewer
+  // pages while they are still shared with the child.
+  PidfdPopen(std::string name, bool daemon) : Popen(0, std::move(name), daemon) {}
+  void attach(int pid);
   ~PidfdPopen() override { close(); }
   int sentinel() const noexcept override { return pidfd_; }
   void close() noexcept override;
@@ -154,6 +160,9 @@ void become_child(Process& self, const std::string& start_method, int parent_pid
 // _exit()s with CPython's exit code. after_fork: clear inherited finalizers and run after-fork hooks.
 [[noreturn]] void run_child(Process& self, bool after_fork);
 
+// A read-only /dev/null descriptor (close-on-exec), opened once per process: a child's stdin.
+int devnull_fd() noexcept;
+
 // Flushes stdout, stderr and the C++ streams (before fork, and before _exit).
 void flush_std_streams() noexcept;
 
@@ -171,7 +180,10 @@ void register_exit_function();
 const char* program_name() noexcept;
 
 // lifecycle.cpp: CPython's util._exit_function (idempotent), and the fork-child reset.
+// lifecycle_warm_up() builds the registries in the parent, so a forked child does not allocate
+// them (each child would otherwise, and pay copy-on-write faults for it).
 void exit_function();
 void after_fork_in_child();
+void lifecycle_warm_up();
 
 }  // namespace mp::detail
