@@ -154,7 +154,9 @@ class Process {
   // ValueError("process object is closed").
   void close();
 
-  // Empty before start(); the current process's own pid in it.
+  // Empty before start(); the current process's own pid in it. A forkserver child's pid comes
+  // from the server: the first call after start() may wait for it (RuntimeError if the server
+  // could not fork).
   std::optional<int> pid();
   std::optional<int> ident() { return pid(); }
   const std::string& name() const noexcept { return name_; }
