@@ -43,14 +43,23 @@ std::string fit(const std::string& text, std::size_t width) {
 // "cd DIR && env K=V PROGRAM ARGS": what to paste into a shell to rerun one side by hand.
 std::string rerun_command(const RunRecord& record) {
   std::string command;
-  if (!record.cwd.empty()) command += "cd " + shell_quote(record.cwd.string()) + " && ";
+  if (!record.cwd.empty()) {
+    command += "cd ";
+    command += shell_quote(record.cwd.string());
+    command += " && ";
+  }
   if (!record.env_overrides.empty()) {
     command += "env";
-    for (const auto& [key, value] : record.env_overrides) command += " " + shell_quote(key + "=" + value);
-    command += " ";
+    for (const auto& [key, value] : record.env_overrides) {
+      command += ' ';
+      command += shell_quote(key + "=" + value);
+    }
+    command += ' ';
   }
-  for (std::size_t i = 0; i < record.argv.size(); ++i)
-    command += (i ? " " : "") + shell_quote(record.argv[i]);
+  for (std::size_t i = 0; i < record.argv.size(); ++i) {
+    if (i > 0) command += ' ';
+    command += shell_quote(record.argv[i]);
+  }
   return command;
 }
 
