@@ -115,6 +115,7 @@ struct PoolCore::State final : JobAwaiter {
   std::mutex join_mutex;
   bool start_failed = false;  // the last replacement failed: retry after a pause
   sigset_t creator_signal_mask{};  // the mask the result thread started with (its creator's)
+  FinalizerId exit_finalizer = 0;
 
   void wake() const {
     std::uint64_t one = 1;
@@ -462,6 +463,8 @@ struct PoolCore::State final : JobAwaiter {
   }
 };
 
+void terminate_pool(PoolCore::State& s);
+
 PoolCore::PoolCore(PoolCoreOptions options) : options_(options), state_(std::make_shared<State>(std::move(options))) {
   // Any process forked from here on (a Process under fork, a forkserver-less child) must not keep
   // the pools' ends of worker pipes open, or workers would not see the end of their task stream.
@@ -492,9 +495,15 @@ PoolCore::PoolCore(PoolCoreOptions options) : options_(options), state_(std::mak
     throw;
   }
   state_->result_thread = std::thread([state = state_.get()] { state->result_loop(); });
+  // At exit, a pool still running is terminated before children are joined, as by CPython's
+  // Finalize(self, _terminate_pool, exitpriority=15).
+  state_->exit_finalizer = register_finalizer(15, [weak = std::weak_ptr<State>(state_)] {
+    if (auto state = weak.lock()) terminate_pool(*state);
+  });
 }
 
 PoolCore::~PoolCore() {
+  cancel_finalizer(state_->exit_finalizer);
   try {
     terminate();
     join();
@@ -525,11 +534,14 @@ void PoolCore::close() {
   }
 }
 
-void PoolCore::terminate() {
-  State& s = *state_;
+void PoolCore::terminate() { terminate_pool(*state_); }
+
+// terminate(), for the pool's destructor and its exit finalizer. Idempotent.
+void terminate_pool(PoolCore::State& s) {
+  using Phase = PoolCore::State::Phase;
   {
     std::lock_guard lock(s.mutex);
-    s.phase = State::Phase::terminate;
+    s.phase = Phase::terminate;
     s.wake();
   }
   {

@@ -17,13 +17,14 @@
 namespace mp::detail {
 namespace {
 
+// Immortal: pools may be torn down by exit finalizers after static destructors have run.
 std::mutex& registry_mutex() {
-  static std::mutex mutex;
-  return mutex;
+  static auto* mutex = new std::mutex;
+  return *mutex;
 }
 std::set<int>& registry() {
-  static std::set<int> fds;
-  return fds;
+  static auto* fds = new std::set<int>;
+  return *fds;
 }
 
 // Reads whole task frames from the channel, buffering what one recv() brings.
