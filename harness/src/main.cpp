@@ -188,8 +188,10 @@ int command_list(const CommandLine& line) {
       continue;
     }
     std::string methods;
-    for (StartMethod method : loaded.spec->start_methods)
-      methods += (methods.empty() ? "" : ",") + to_string(method);
+    for (StartMethod method : loaded.spec->start_methods) {
+      if (!methods.empty()) methods += ',';
+      methods += to_string(method);
+    }
     std::cout << fmt::format("{}  [{}]{}  {}\n", loaded.id, methods,
                              loaded.spec->exclusive ? " exclusive" : "", loaded.spec->title);
   }

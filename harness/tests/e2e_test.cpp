@@ -288,12 +288,14 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
   for (const char* method : {"fork", "spawn", "forkserver"}) {
     std::string unknown = std::string("malformed/unknown_key [") + method + "] cpp";
     std::string wrong = std::string("malformed/wrong_type [") + method + "] python";
-    if (results.count(unknown))
+    if (results.count(unknown)) {
       EXPECT_NE(joined_reasons(results[unknown]).find("unknown_key/case.toml:5"), std::string::npos)
           << joined_reasons(results[unknown]);
-    if (results.count(wrong))
+    }
+    if (results.count(wrong)) {
       EXPECT_NE(joined_reasons(results[wrong]).find("wrong_type/case.toml:4"), std::string::npos)
           << joined_reasons(results[wrong]);
+    }
   }
   if (results.count("basic/passes [spawn] cpp")) {
     const json& passes = results["basic/passes [spawn] cpp"];
