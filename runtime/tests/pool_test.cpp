@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "mp/pool.hpp"
+#include "mp/synchronize.hpp"
 #include "process_test_support.hpp"
 
 namespace {
@@ -94,6 +95,13 @@ void set_initialized(int value) { initialized_value = value; }
 int read_initialized() { return initialized_value; }
 
 int queue_size(mp::Queue<int> q) { return q.qsize(); }
+
+mp::Event* worker_event = nullptr;  // the Event the initializer received, in each worker
+void keep_event(mp::Event event) { worker_event = new mp::Event(std::move(event)); }
+bool set_worker_event() {
+  worker_event->set();
+  return true;
+}
 
 // An input range whose iteration throws at position `fail_at`.
 struct ThrowingRange {
@@ -370,6 +378,14 @@ TEST_P(PoolTest, TerminateStopsWorkersAndFailsPendingResults) {
   EXPECT_THROW(pool->apply(square, 1), mp::ValueError);
   pool.reset();
   for (int pid : pids) EXPECT_FALSE(mp_test::pid_exists(pid)) << pid;
+}
+
+TEST_P(PoolTest, InitializerArgumentsOwningDescriptorsArrive) {
+  mp::Event event;
+  mp::Pool pool(mp::PoolOptions{
+      .processes = 2, .initializer = mp::PoolInitializer(keep_event, event), .context = GetParam()});
+  EXPECT_EQ(pool.apply(+[] { return set_worker_event(); }), true);
+  EXPECT_TRUE(event.wait(std::chrono::seconds(5)));
 }
 
 TEST_P(PoolTest, WorkersAreNamedAsCPythonsAndRunTheInitializer) {

@@ -138,14 +138,9 @@ std::string dumps_result(R&& result) {
   }
 }
 
-// Deserializes F and Args... from payload, calls, returns the serialized result.
+// Calls fn(args...) and returns the result serialized (empty for void).
 template <class F, class... Args>
-std::string call_trampoline(std::string_view payload) {
-  std::istringstream in(std::string(payload), std::ios::binary);
-  cereal::BinaryInputArchive archive(in);
-  F fn = load_callable<F>(archive);
-  std::tuple<Args...> args;
-  archive(args);
+std::string call_and_dump(F& fn, std::tuple<Args...>& args) {
   using Result = decltype(std::apply(fn, args));
   if constexpr (std::is_void_v<Result>) {
     std::apply(fn, args);
@@ -155,19 +150,52 @@ std::string call_trampoline(std::string_view payload) {
   }
 }
 
+// Deserializes F and Args... from payload, calls, returns the serialized result.
+template <class F, class... Args>
+std::string call_trampoline(std::string_view payload) {
+  std::istringstream in(std::string(payload), std::ios::binary);
+  cereal::BinaryInputArchive archive(in);
+  F fn = load_callable<F>(archive);
+  std::tuple<Args...> args;
+  archive(args);
+  return call_and_dump(fn, args);
+}
+
+// Deserializes F and Args... from payload now and returns the call, ready to run later. Objects
+// owning descriptors can only be rebuilt while a child's FdImportScope is active, so a call kept
+// for later (a pool initializer) is bound while its carrier is deserialized.
+template <class F, class... Args>
+std::function<std::string()> bind_trampoline(std::string_view payload) {
+  std::istringstream in(std::string(payload), std::ios::binary);
+  cereal::BinaryInputArchive archive(in);
+  struct Bound {
+    F fn;
+    std::tuple<Args...> args;
+  };
+  auto bound = std::make_shared<Bound>(Bound{load_callable<F>(archive), {}});
+  archive(bound->args);
+  return [bound] { return call_and_dump(bound->fn, bound->args); };
+}
+
 using CallTrampoline = std::string (*)(std::string_view payload);
 
 // A call that can run in any process of this executable.
 struct PackedCall {
   std::int64_t trampoline = 0;  // code_offset of call_trampoline<F, Args...>
+  std::int64_t binder = 0;      // code_offset of bind_trampoline<F, Args...>
   std::string payload;          // callable identity/state, then the argument tuple
 
   // Runs the call here; returns the serialized result (empty for void). Throws what fn throws.
   std::string invoke() const { return function_at<std::string(std::string_view)>(trampoline)(payload); }
 
+  // Deserializes the callable and arguments now; the returned call runs them later, here.
+  std::function<std::string()> bind() const {
+    return function_at<std::function<std::string()>(std::string_view)>(binder)(payload);
+  }
+
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(trampoline, payload);
+    archive(trampoline, binder, payload);
   }
 };
 
@@ -180,6 +208,7 @@ PackedCall pack_call(const F& fn, const Args&... args) {
   if constexpr (TransportableCallable<F> && (Serializable<Args> && ...)) {
     PackedCall call;
     call.trampoline = code_offset(reinterpret_cast<const void*>(&call_trampoline<F, Args...>));
+    call.binder = code_offset(reinterpret_cast<const void*>(&bind_trampoline<F, Args...>));
     std::ostringstream out(std::ios::binary);
     {
       cereal::BinaryOutputArchive archive(out);

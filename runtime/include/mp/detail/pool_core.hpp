@@ -67,6 +67,9 @@ class PoolInitializer {
     if (present) {
       detail::PackedCall call;
       archive(call);
+      // Bound now: arguments owning descriptors (an Event, a Lock) are rebuilt only while the
+      // worker's process object is deserialized.
+      local_ = [bound = call.bind()] { bound(); };
       packed_ = std::move(call);
     }
   }
