@@ -27,7 +27,9 @@ BENCHMARK(BM_RawPipe_RoundTrip)
     ->Repetitions(bench::kRoundTripRepetitions)
     ->ReportAggregatesOnly(true);
 
-void echo_queue(mp::Queue<int> in, mp::Queue<int> out) {
+// Echoes ints from `in` to `out` until a negative one arrives.
+template <class QueueT>
+void echo(QueueT in, QueueT out) {
   for (;;) {
     int value = in.get();
     if (value < 0) break;
@@ -35,9 +37,11 @@ void echo_queue(mp::Queue<int> in, mp::Queue<int> out) {
   }
 }
 
-void BM_Queue_RoundTrip(benchmark::State& state) {
-  mp::Queue<int> to_child, to_parent;
-  mp::Process child(fork_options("echo"), echo_queue, to_child, to_parent);
+// One int to a forked echo child and back, per iteration.
+template <class QueueT>
+void BM_RoundTrip(benchmark::State& state) {
+  QueueT to_child, to_parent;
+  mp::Process child(fork_options("echo"), echo<QueueT>, to_child, to_parent);
   child.start();
   int value = 1;
   for (auto _ : state) {
@@ -47,33 +51,14 @@ void BM_Queue_RoundTrip(benchmark::State& state) {
   to_child.put(-1);
   child.join();
 }
-BENCHMARK(BM_Queue_RoundTrip)
+BENCHMARK_TEMPLATE(BM_RoundTrip, mp::Queue<int>)
+    ->Name("BM_Queue_RoundTrip")
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime()
     ->Repetitions(bench::kRoundTripRepetitions)
     ->ReportAggregatesOnly(true);
-
-void echo_simple(mp::SimpleQueue<int> in, mp::SimpleQueue<int> out) {
-  for (;;) {
-    int value = in.get();
-    if (value < 0) break;
-    out.put(value);
-  }
-}
-
-void BM_SimpleQueue_RoundTrip(benchmark::State& state) {
-  mp::SimpleQueue<int> to_child, to_parent;
-  mp::Process child(fork_options("echo"), echo_simple, to_child, to_parent);
-  child.start();
-  int value = 1;
-  for (auto _ : state) {
-    to_child.put(value);
-    value = to_parent.get();
-  }
-  to_child.put(-1);
-  child.join();
-}
-BENCHMARK(BM_SimpleQueue_RoundTrip)
+BENCHMARK_TEMPLATE(BM_RoundTrip, mp::SimpleQueue<int>)
+    ->Name("BM_SimpleQueue_RoundTrip")
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime()
     ->Repetitions(bench::kRoundTripRepetitions)
