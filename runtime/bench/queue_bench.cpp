@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bench_floor.hpp"
 
@@ -89,7 +90,13 @@ BENCHMARK(BM_Queue_Throughput_SmallItems)
     ->MinTime(1.0);
 
 void BM_RawPipe_Bandwidth_1MiB(benchmark::State& state) { bench::raw_pipe_bandwidth_1mib(state); }
-BENCHMARK(BM_RawPipe_Bandwidth_1MiB)->Unit(benchmark::kMicrosecond)->UseRealTime();
+// Bandwidth swings several-fold with the shared machine's load: each side is the median of
+// repetitions, as the round trips.
+BENCHMARK(BM_RawPipe_Bandwidth_1MiB)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Repetitions(bench::kRoundTripRepetitions)
+    ->ReportAggregatesOnly(true);
 
 void produce_mib_forever(mp::Queue<std::string> q) {
   const std::string item(1 << 20, 'x');
@@ -107,13 +114,23 @@ void BM_Queue_Bandwidth_1MiB(benchmark::State& state) {
   producer.kill();
   producer.join();
 }
-BENCHMARK(BM_Queue_Bandwidth_1MiB)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_Queue_Bandwidth_1MiB)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Repetitions(bench::kRoundTripRepetitions)
+    ->ReportAggregatesOnly(true);
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Repetitions of the benchmarks run shuffled, so each ratio's two sides see the same spells of
+  // the machine's load rather than one spell each.
+  std::vector<char*> args(argv, argv + argc);
+  char interleave[] = "--benchmark_enable_random_interleaving=true";
+  args.insert(args.begin() + (argc > 0 ? 1 : 0), interleave);
+  args.push_back(nullptr);
   return bench::run(
-      argc, argv,
+      argc + 1, args.data(),
       {{"BM_Queue_RoundTrip", "BM_RawPipe_RoundTrip", false, 1.5, "<= 1.5"},
        {"BM_SimpleQueue_RoundTrip", "BM_RawPipe_RoundTrip", false, 1.5, "<= 1.5 (scale)"},
        {"BM_Queue_Throughput_SmallItems", "", true, 10.0,
