@@ -1,5 +1,6 @@
 #include "captured_output.hpp"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -9,7 +10,15 @@ namespace parity {
 
 CapturedOutput::CapturedOutput(const char* name, std::error_code& ec) noexcept
     : fd_(::memfd_create(name, MFD_CLOEXEC)) {
-  ec = fd_ < 0 ? std::error_code(errno, std::system_category()) : std::error_code();
+  // O_APPEND: every process of the tree shares this file description, and without it two
+  // processes writing at once can land at the same offset and overwrite each other's lines.
+  if (fd_ < 0 || ::fcntl(fd_, F_SETFL, O_APPEND) != 0) {
+    ec = std::error_code(errno, std::system_category());
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    return;
+  }
+  ec = std::error_code();
 }
 
 CapturedOutput::CapturedOutput(const char* name) {

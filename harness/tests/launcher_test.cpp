@@ -228,9 +228,26 @@ TEST_F(LauncherTest, LargeOutputIsCapturedWhole) {
   EXPECT_EQ(record.stdout_text.size(), 3000000u);
 }
 
+TEST_F(LauncherTest, ConcurrentWritersInTheTreeLoseNoLine) {
+  for (int run = 0; run < 20; ++run) {
+    RunRecord record = launcher().run({.argv = {program("concurrent_writers"), "8", "25"}});
+    ASSERT_EQ(*record.status, ExitStatus::exited(0));
+    std::multiset<std::string> lines;
+    std::istringstream in(record.stdout_text);
+    for (std::string line; std::getline(in, line);) lines.insert(line);
+    std::multiset<std::string> expected;
+    for (int child = 0; child < 8; ++child) {
+      for (int line = 0; line < 25; ++line) {
+        expected.insert("child " + std::to_string(child) + " line " + std::to_string(line));
+      }
+    }
+    ASSERT_EQ(lines, expected) << "run " << run;
+  }
+}
+
 TEST_F(LauncherTest, TimeoutOfNativeTreeDumpsGdbStackOfEveryProcessThenKills) {
   RunRecord record = launcher().run(
-      {.argv = {program("hang_tree"), "2"}, .timeout = std::chrono::milliseconds(3000)});
+      {.argv = {program("hang_tree"), "2"}, .timeout = std::chrono::milliseconds(5000)});
   EXPECT_TRUE(record.timed_out);
   ASSERT_TRUE(record.status);
   EXPECT_EQ(record.status->str(), "signal:SIGTERM");
