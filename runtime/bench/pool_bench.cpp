@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_floor.hpp"
 #include "mp/mp.hpp"
 
 namespace {
@@ -27,39 +28,7 @@ namespace {
 int identity(int x) { return x; }
 int one() { return 1; }
 
-void read_full(int fd, char* out, std::size_t n) {
-  while (n > 0) {
-    ssize_t got = ::read(fd, out, n);
-    if (got <= 0) std::abort();
-    out += got;
-    n -= static_cast<std::size_t>(got);
-  }
-}
-
-void BM_RawPipeRoundTrip(benchmark::State& state) {
-  int to_child[2], to_parent[2];
-  if (::pipe(to_child) != 0 || ::pipe(to_parent) != 0) std::abort();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(to_child[1]);
-    ::close(to_parent[0]);
-    char byte;
-    while (::read(to_child[0], &byte, 1) == 1) {
-      if (::write(to_parent[1], &byte, 1) != 1) break;
-    }
-    ::_exit(0);
-  }
-  ::close(to_child[0]);
-  ::close(to_parent[1]);
-  char byte = 'x';
-  for (auto _ : state) {
-    if (::write(to_child[1], &byte, 1) != 1) std::abort();
-    read_full(to_parent[0], &byte, 1);
-  }
-  ::close(to_child[1]);
-  ::close(to_parent[0]);
-  ::waitpid(pid, nullptr, 0);
-}
+void BM_RawPipeRoundTrip(benchmark::State& state) { bench::raw_pipe_round_trip(state); }
 BENCHMARK(BM_RawPipeRoundTrip)->UseRealTime();
 
 const char* method_of(const benchmark::State& state) {
@@ -121,10 +90,11 @@ BENCHMARK(BM_Pool_LostWorkerReported)->Arg(0)->UseRealTime()->Unit(benchmark::kM
 }  // namespace
 
 int main(int argc, char** argv) {
-  mp::init(argc, argv);  // spawn/forkserver workers of this binary enter here
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  // apply_async against the raw round trip is for scale: the targets are against CPython
+  // (runtime/bench/pool_bench.py, same minute).
+  return bench::run(argc, argv,
+                    {{"BM_Pool_ApplyAsync/0", "BM_RawPipeRoundTrip", false, 2.0, "<= 2 (scale, fork)"},
+                     {"BM_Pool_ApplyAsync/1", "BM_RawPipeRoundTrip", false, 2.0, "<= 2 (scale, spawn)"},
+                     {"BM_Pool_ApplyAsync/2", "BM_RawPipeRoundTrip", false, 2.0,
+                      "<= 2 (scale, forkserver)"}});
 }
