@@ -12,31 +12,15 @@
 #include "mp/connection.hpp"
 #include "mp/detail/os_error.hpp"
 #include "mp/mp.hpp"
+#include "process_test_support.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using Seconds = std::chrono::duration<double>;
 
-// Joins p within `limit`; kills it if it is still running then (so nothing outlives the test).
-// Returns whether it ended by itself.
-bool join_within(mp::Process& p, Seconds limit) {
-  p.join(limit);
-  if (p.exitcode()) return true;
-  p.kill();
-  p.join(10s);
-  return false;
-}
-
-template <class F>
-std::string error_text(F&& f) {
-  try {
-    f();
-  } catch (const mp::Error& e) {
-    return e.str();
-  }
-  return "no exception";
-}
+using mp_test::error_text;
+using mp_test::join_within;
 
 // ---- children (free functions: they travel to spawn/forkserver children by identity) ----------
 

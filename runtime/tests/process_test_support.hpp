@@ -77,6 +77,27 @@ inline void join_bounded(mp::Process& p, std::chrono::seconds limit = std::chron
   }
 }
 
+// Joins p within `limit`; kills it if it is still running then (so nothing outlives the test).
+// Returns whether it ended by itself.
+inline bool join_within(mp::Process& p, std::chrono::duration<double> limit) {
+  p.join(limit);
+  if (p.exitcode()) return true;
+  p.kill();
+  p.join(std::chrono::seconds(10));
+  return false;
+}
+
+// "TypeName: message" of the mp::Error f() throws, or "no exception".
+template <class F>
+std::string error_text(F&& f) {
+  try {
+    f();
+  } catch (const mp::Error& e) {
+    return e.str();
+  }
+  return "no exception";
+}
+
 // Sleeps until killed (bounded: 120 s, so nothing can outlive a broken test for long).
 inline void sleep_until_killed() {
   for (int i = 0; i < 1200; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));

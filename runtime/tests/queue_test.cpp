@@ -14,33 +14,18 @@
 
 #include "mp/connection.hpp"
 #include "mp/mp.hpp"
+#include "process_test_support.hpp"
 #include "mp/queue.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using Seconds = std::chrono::duration<double>;
 
 const std::string kInheritanceOnly =
     " objects should only be shared between processes through inheritance";
 
-bool join_within(mp::Process& p, Seconds limit) {
-  p.join(limit);
-  if (p.exitcode()) return true;
-  p.kill();
-  p.join(10s);
-  return false;
-}
-
-template <class F>
-std::string error_text(F&& f) {
-  try {
-    f();
-  } catch (const mp::Error& e) {
-    return e.str();
-  }
-  return "no exception";
-}
+using mp_test::error_text;
+using mp_test::join_within;
 
 // ---- children ---------------------------------------------------------------------------------
 
