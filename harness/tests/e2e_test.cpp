@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -164,22 +166,7 @@ void expect_no_process_left(const Invocation& invocation) {
                             << (left.empty() ? 0 : left.front());
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "parity-e2e-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using parity::test_support::TempDir;
 
 json read_json(const fs::path& file) {
   std::ifstream in(file);

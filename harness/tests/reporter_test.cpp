@@ -11,28 +11,14 @@
 
 #include "reporter.hpp"
 #include "runner.hpp"
+#include "temp_dir.hpp"
 
 namespace parity {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "parity-reporter-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using parity::test_support::TempDir;
 
 std::string read_text(const fs::path& file) {
   std::ifstream in(file);
