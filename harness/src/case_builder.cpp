@@ -192,13 +192,15 @@ fs::path CaseBuilder::executable_for(const fs::path& case_dir, const std::string
     if (!state_->config) state_->config = BuildConfig::load(build_dir_ / "parity_build_config.json");
     config = &*state_->config;
     if (!fs::exists(config->library, ec))
-      throw CaseBuildError("the mp library " + config->library +
+      throw CaseBuildError("the case library " + config->library +
                            " is not built (cmake --build " + build_dir_.string() +
-                           " --target mp)");
+                           " --target parity)");
     Fnv1a hash;
     hash.add(read_file(source));
     hash.add(config->text);
     hash.add(stamp(config->library));
+    for (const auto& item : config->link_libraries)  // mp itself, behind the case library
+      if (fs::path(item).is_absolute()) hash.add(stamp(item));
     hash.add(headers_stamp(config->include_dirs));
     key = hash.hex();
     auto& slot = state_->per_key[key];

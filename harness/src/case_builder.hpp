@@ -1,8 +1,9 @@
 #pragma once
 // Finds or builds the C++ executable of a case. Cases under the project's cases/ are CMake targets
 // (build/bin/cases/<id>/case). A case.cpp found only under another --cases root, or newer than its
-// binary, is compiled on demand with the compiler, flags and mp library of the build this harness
-// belongs to, and cached by content hash under build/case-cache/<hash>/case.
+// binary, is compiled on demand with the compiler, flags and libraries (the case library
+// cases/support and mp) of the build this harness belongs to, and cached by content hash under
+// build/case-cache/<hash>/case.
 
 #include <filesystem>
 #include <memory>
@@ -33,8 +34,8 @@ class CaseBuilder {
   //
   // A case of the project's cases/ whose CMake-built binary is at least as new as its case.cpp is
   // used as is. Anything else is compiled into cache_dir/<hash>/case, where the hash covers the
-  // source text, the build configuration, and the size and modification time of the mp library
-  // and of its headers: editing any of them makes a new entry.
+  // source text, the build configuration, and the size and modification time of the libraries
+  // (the case library, mp) and of their headers: editing any of them makes a new entry.
   std::filesystem::path executable_for(const std::filesystem::path& case_dir,
                                        const std::string& case_id);
 
