@@ -2,29 +2,16 @@
 // 3, 5, 2 and 4 s scaled to 60, 100, 40 and 80 ms on Pool(4). The finishing order (from
 // CLOCK_MONOTONIC stamps taken in the workers) goes to metrics.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 using Task = std::pair<std::string, int>;  // name, duration in ms
 
@@ -37,8 +24,7 @@ std::pair<std::string, std::int64_t> work_log(const Task& task) {
 
 namespace {
 
-void run_case(int argc, char** argv) {
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   const std::vector<Task> tasks{{"task1", 60}, {"task2", 100}, {"task3", 40}, {"task4", 80}};
   std::cout << "tasks";
   for (const auto& [name, ms] : tasks) std::cout << " " << name << "=" << ms << "ms";
@@ -67,16 +53,4 @@ void run_case(int argc, char** argv) {
 
 }  // namespace
 
-// An exception that escapes exits 1 with Python's last traceback line on stderr, as CPython does.
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  try {
-    run_case(argc, argv);
-  } catch (const mp::Error& e) {
-    std::cerr << e.str() << std::endl;
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << std::endl;
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

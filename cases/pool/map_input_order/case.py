@@ -2,9 +2,13 @@
 
 The seed's four tasks (3, 5, 2, 4 seconds) scaled to 60, 100, 40, 80 ms, on Pool(4):
 all four run at once, so they finish in the order task3, task1, task4, task2."""
-import argparse
 import multiprocessing as mp
+import os
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 TASKS = [("task1", 60), ("task2", 100), ("task3", 40), ("task4", 80)]
 
@@ -16,15 +20,8 @@ def work_log(task):
     return name, time.monotonic_ns()
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     print("tasks", " ".join(f"{name}={ms}ms" for name, ms in TASKS), flush=True)
     with mp.Pool(processes=4) as pool:

@@ -2,25 +2,16 @@
 // in the process table; mp::active_children() (like join() or is_alive()) reaps it. Only fork and
 // spawn: a forkserver child is the server's child, and the server reaps it.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <string_view>
 #include <thread>
 
 namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
 
 // The state letter of /proc/<pid>/stat (the field after the parenthesized command), or "gone".
 std::string state_of(int pid) {
@@ -37,9 +28,7 @@ std::string state_of(int pid) {
 
 void returns() {}
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Process child(returns);
   child.start();
   const int pid = *child.pid();  // read once, before anything polls the child
@@ -53,3 +42,5 @@ int main(int argc, char** argv) {
             << std::endl;
   std::cout << "exitcode " << *child.exitcode() << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

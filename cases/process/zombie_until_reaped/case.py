@@ -2,8 +2,12 @@
 # in the process table; multiprocessing.active_children() (like join() or is_alive()) reaps it.
 # Only fork and spawn: a forkserver child is the server's child, and the server reaps it.
 import multiprocessing as mp
+import os
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def state_of(pid):
@@ -19,7 +23,7 @@ def returns():
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     child = mp.Process(target=returns)
     child.start()
     pid = child.pid  # read once, before anything polls the child

@@ -10,18 +10,15 @@ from the code. What a module-level mp.Queue() does do is fix the default context
 later mp.set_start_method() raises "RuntimeError: context has already been set"; this program
 therefore takes its context from the command line at import (spawned children see the parent's
 sys.argv) and creates the queue from it."""
-import argparse
 import multiprocessing as mp
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_known_args()[0]
-
-
-ctx = mp.get_context(parse_args().start_method)
+ctx = mp.get_context(case_args.parse().start_method)
 q = ctx.Queue()
 
 
