@@ -8,14 +8,10 @@
 #include <vector>
 
 #include "case_spec.hpp"
+#include "result_code.hpp"
 #include "run_record.hpp"
 
 namespace parity {
-
-// The closed result taxonomy. Only PASS, XFAIL and SKIP keep the exit status 0.
-enum class ResultCode { pass, fail, xfail, xpass, timeout, crash, unresolved, skip, reference_changed };
-std::string to_string(ResultCode code);  // "PASS", ..., "REFERENCE-CHANGED"
-bool is_success(ResultCode code);
 
 // One run after normalization.
 struct NormalizedRun {

@@ -14,7 +14,7 @@ namespace parity {
 
 bool RunSummary::success() const {
   return std::all_of(results.begin(), results.end(),
-                     [](const CaseResult& result) { return is_success(result.code); });
+                     [](const CaseResult& result) { return !is_failure(result.code); });
 }
 
 std::map<std::string, int> RunSummary::counts() const {
@@ -43,20 +43,17 @@ std::string format_seconds(double seconds) {
 
 namespace {
 
-const char* color_of(ResultCode code) {
-  switch (code) {
-    case ResultCode::pass:
-    case ResultCode::xfail:
-      return "\033[32m";
-    case ResultCode::skip:
-      return "\033[36m";
-    case ResultCode::unresolved:
-    case ResultCode::reference_changed:
-      return "\033[35m";
-    default:
-      return "\033[31m";
+const char* ansi(ConsoleColor color) {
+  switch (color) {
+    case ConsoleColor::green: return "\033[32m";
+    case ConsoleColor::red: return "\033[31m";
+    case ConsoleColor::magenta: return "\033[35m";
+    case ConsoleColor::cyan: return "\033[36m";
   }
+  return "";
 }
+
+const char* color_of(ResultCode code) { return ansi(info(code).color); }
 
 std::string result_label(const CaseResult& result) {
   return fmt::format("{} [{}] {}", result.case_id, to_string(result.start_method),
@@ -128,7 +125,7 @@ void ConsoleReporter::report_results(const ResultBatch& batch) {
            << (options_.color ? "\033[0m" : "");
       progress_width_ = shown.size();
       // A result that is not a success stays on screen above the progress line.
-      if (!is_success(result.code)) {
+      if (is_failure(result.code)) {
         out_ << "\n";
         progress_width_ = 0;
       }
@@ -179,7 +176,7 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   };
   std::vector<FailureGroup> groups;
   for (const auto& result : summary.results) {
-    bool listed = !is_success(result.code) ||
+    bool listed = is_failure(result.code) ||
                   (result.code == ResultCode::xfail && !result.override_reason.empty());
     if (!listed) continue;
     auto same = std::find_if(groups.begin(), groups.end(), [&](const FailureGroup& group) {
@@ -214,9 +211,9 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
         if (end == std::string::npos) end = result.diff.size();
         std::string diff_line = result.diff.substr(start, end - start);
         const char* tint = !color                          ? ""
-                           : diff_line.rfind("+", 0) == 0   ? "\033[32m"
-                           : diff_line.rfind("-", 0) == 0   ? "\033[31m"
-                           : diff_line.rfind("@@", 0) == 0  ? "\033[36m"
+                           : diff_line.rfind("+", 0) == 0   ? ansi(ConsoleColor::green)
+                           : diff_line.rfind("-", 0) == 0   ? ansi(ConsoleColor::red)
+                           : diff_line.rfind("@@", 0) == 0  ? ansi(ConsoleColor::cyan)
                                                             : "";
         out_ << "    " << tint << diff_line << (*tint ? "\033[0m" : "") << "\n";
         start = end + 1;

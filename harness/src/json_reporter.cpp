@@ -68,7 +68,7 @@ json result_json(const CaseResult& result) {
       {"start_method", to_string(result.start_method)},
       {"impl", to_string(result.impl)},
       {"result", to_string(result.code)},
-      {"success", is_success(result.code)},
+      {"success", !is_failure(result.code)},
       {"reasons", result.reasons},
       {"diff", result.diff},
       {"expected_outcome", result.expected_outcome},

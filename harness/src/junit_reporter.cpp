@@ -32,20 +32,14 @@ std::string xml_escape(const std::string& text) {
   return escaped;
 }
 
-enum class Kind { passed, failure, error, skipped };
-
-Kind kind_of(ResultCode code) {
-  switch (code) {
-    case ResultCode::pass:
-    case ResultCode::xfail:
-      return Kind::passed;
-    case ResultCode::skip:
-      return Kind::skipped;
-    case ResultCode::unresolved:
-      return Kind::error;
-    default:
-      return Kind::failure;
+const char* element_name(JunitElement element) {
+  switch (element) {
+    case JunitElement::none: return "";
+    case JunitElement::failure: return "failure";
+    case JunitElement::error: return "error";
+    case JunitElement::skipped: return "skipped";
   }
+  return "";
 }
 
 double total_wall(const CaseResult& result) {
@@ -74,19 +68,18 @@ std::string testcase_xml(const CaseResult& result) {
       to_string(result.impl), total_wall(result));
   std::string first_reason = result.reasons.empty() ? to_string(result.code) : result.reasons.front();
   std::string message = to_string(result.code) + ": " + first_reason;
-  switch (kind_of(result.code)) {
-    case Kind::passed:
+  const JunitElement element = info(result.code).junit;
+  switch (element) {
+    case JunitElement::none:
       return xml + "/>\n";
-    case Kind::skipped:
+    case JunitElement::skipped:
       return xml + fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
                                xml_escape(message));
-    case Kind::error:
-    case Kind::failure: {
-      const char* element = kind_of(result.code) == Kind::error ? "error" : "failure";
+    case JunitElement::error:
+    case JunitElement::failure:
       return xml + fmt::format(">\n      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n    </testcase>\n",
-                               element, xml_escape(message), to_string(result.code),
+                               element_name(element), xml_escape(message), to_string(result.code),
                                xml_escape(details(result)));
-    }
   }
   return xml + "/>\n";
 }
@@ -106,11 +99,11 @@ void JunitReporter::finalize(const RunSummary& summary) {
     for (Suite* counted : {&suite, &all}) {
       ++counted->tests;
       counted->time += total_wall(result);
-      switch (kind_of(result.code)) {
-        case Kind::failure: ++counted->failures; break;
-        case Kind::error: ++counted->errors; break;
-        case Kind::skipped: ++counted->skipped; break;
-        case Kind::passed: break;
+      switch (info(result.code).junit) {
+        case JunitElement::failure: ++counted->failures; break;
+        case JunitElement::error: ++counted->errors; break;
+        case JunitElement::skipped: ++counted->skipped; break;
+        case JunitElement::none: break;
       }
     }
     suite.body += testcase_xml(result);

@@ -358,7 +358,7 @@ class Execution {
   void record_reference(const Unit& unit, std::vector<CaseResult>& results) {
     for (auto& result : results) {
       if (result.impl != Impl::python || result.code == ResultCode::unresolved) continue;
-      if (!is_success(result.code)) {
+      if (is_failure(result.code)) {
         // A CPython result the case itself rejects is a broken case, not a reference.
         result.reasons.push_back("not recorded: CPython does not meet the case's expectations");
         continue;

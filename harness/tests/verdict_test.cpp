@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "normalizer.hpp"
 #include "verdict.hpp"
 
@@ -292,11 +294,37 @@ TEST(Verdict, CarriesHistogramsAndTheMedianWallTime) {
   EXPECT_FALSE(result.ratio_to_python);
 }
 
-TEST(Verdict, OnlyPassXfailAndSkipAreSuccess) {
+TEST(ResultCodes, OnlyPassXfailAndSkipAreSuccess) {
   for (ResultCode code : {ResultCode::pass, ResultCode::xfail, ResultCode::skip})
-    EXPECT_TRUE(is_success(code)) << to_string(code);
+    EXPECT_FALSE(is_failure(code)) << to_string(code);
   for (ResultCode code : {ResultCode::fail, ResultCode::xpass, ResultCode::timeout, ResultCode::crash,
                           ResultCode::unresolved, ResultCode::reference_changed})
-    EXPECT_FALSE(is_success(code)) << to_string(code);
+    EXPECT_TRUE(is_failure(code)) << to_string(code);
   EXPECT_EQ(to_string(ResultCode::reference_changed), "REFERENCE-CHANGED");
+}
+
+TEST(ResultCodes, TheTableDescribesEveryCodeOnce) {
+  std::set<std::string_view> names;
+  for (const ResultCodeInfo& entry : all_result_codes()) {
+    EXPECT_EQ(&info(entry.code), &entry);
+    EXPECT_TRUE(names.insert(entry.name).second) << entry.name;
+    // A success is never reported as a JUnit failure or error, and a failure always is one.
+    bool junit_failure = entry.junit == JunitElement::failure || entry.junit == JunitElement::error;
+    EXPECT_EQ(entry.is_failure, junit_failure) << entry.name;
+    // Remapping is idempotent: an expected failure is not remapped twice.
+    EXPECT_EQ(info(entry.under_xfail).under_xfail, entry.under_xfail) << entry.name;
+  }
+  EXPECT_EQ(names.size(), 9u);
+  EXPECT_EQ(info(ResultCode::pass).under_xfail, ResultCode::xpass);
+  for (ResultCode code : {ResultCode::fail, ResultCode::timeout, ResultCode::crash})
+    EXPECT_EQ(info(code).under_xfail, ResultCode::xfail) << to_string(code);
+  for (ResultCode code : {ResultCode::unresolved, ResultCode::skip, ResultCode::reference_changed})
+    EXPECT_EQ(info(code).under_xfail, code) << to_string(code);
+  EXPECT_EQ(info(ResultCode::unresolved).junit, JunitElement::error);
+  EXPECT_EQ(info(ResultCode::skip).junit, JunitElement::skipped);
+  // The verdict's order of precedence.
+  const ResultCode ranked[] = {ResultCode::pass, ResultCode::reference_changed, ResultCode::fail,
+                               ResultCode::timeout, ResultCode::crash, ResultCode::unresolved};
+  for (std::size_t i = 1; i < std::size(ranked); ++i)
+    EXPECT_LT(info(ranked[i - 1]).severity, info(ranked[i]).severity) << to_string(ranked[i]);
 }
