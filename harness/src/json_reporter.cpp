@@ -85,31 +85,36 @@ json result_json(const CaseResult& result) {
 }  // namespace
 
 void JsonReporter::finalize(const RunSummary& summary) {
+  write(path(), [&](std::ostream& out) { render(out, summary); });
+}
+
+void JsonReporter::render(std::ostream& out, const RunSummary& summary) const {
+  const RunContext& run = context();
   json roots = json::array();
-  for (const auto& root : context_.case_roots) roots.push_back(root.string());
+  for (const auto& root : run.case_roots) roots.push_back(root.string());
   json results = json::array();
   for (const auto& result : summary.results) results.push_back(result_json(result));
   json report = {
       {"schema", "parity-report/1"},
-      {"command", context_.command},
-      {"started_at", iso8601(context_.started_at)},
+      {"command", run.command},
+      {"started_at", iso8601(run.started_at)},
       {"elapsed_s", summary.elapsed_s},
       {"cpu_s", summary.busy_s},
       {"worker_busy_s", summary.worker_busy_s},
       {"jobs", summary.jobs},
-      {"repeat", context_.repeat},
-      {"shard", {{"index", context_.shard_index}, {"count", context_.shard_count}}},
-      {"timeout_multiplier", context_.timeout_multiplier},
+      {"repeat", run.repeat},
+      {"shard", {{"index", run.shard_index}, {"count", run.shard_count}}},
+      {"timeout_multiplier", run.timeout_multiplier},
       {"python",
-       {{"command", context_.python},
-        {"executable", context_.python_executable},
-        {"version", context_.python_version}}},
+       {{"command", run.python},
+        {"executable", run.python_executable},
+        {"version", run.python_version}}},
       {"case_roots", roots},
       {"success", summary.success()},
       {"counts", summary.counts()},
       {"results", results},
   };
-  write_file_atomically(file_, report.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  out << report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace parity

@@ -87,6 +87,10 @@ std::string testcase_xml(const CaseResult& result) {
 }  // namespace
 
 void JunitReporter::finalize(const RunSummary& summary) {
+  write(path(), [&](std::ostream& out) { render(out, summary); });
+}
+
+void JunitReporter::render(std::ostream& out, const RunSummary& summary) const {
   struct Suite {
     int tests = 0, failures = 0, errors = 0, skipped = 0;
     double time = 0;
@@ -122,7 +126,7 @@ void JunitReporter::finalize(const RunSummary& summary) {
     xml += "  </testsuite>\n";
   }
   xml += "</testsuites>\n";
-  write_file_atomically(file_, xml);
+  out << xml;
 }
 
 }  // namespace parity

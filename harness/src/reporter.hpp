@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -96,30 +97,48 @@ class ConsoleReporter : public Reporter {
   std::size_t progress_width_ = 0;  // length of the progress line on screen, to erase it
 };
 
-// The machine-readable report (schema: docs/report-schema.md), written atomically at finalize.
-class JsonReporter : public Reporter {
+// Base of the reporters that write files (JSON, JUnit, the reference writer; the HTML report to
+// come): it owns where they go and writes each file atomically; a subclass only renders content
+// into a stream (as lit's reports.Report and google/benchmark's SetOutputStream), so renderers are
+// tested without a disk.
+class FileReporter : public Reporter {
  public:
-  explicit JsonReporter(std::filesystem::path file) : file_(std::move(file)) {}
+  // path: the report file, or the directory a reporter writing one file per result writes under.
+  explicit FileReporter(std::filesystem::path path) : path_(std::move(path)) {}
   void report_context(const RunContext& context) override { context_ = context; }
-  void finalize(const RunSummary& summary) override;
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ protected:
+  const RunContext& context() const noexcept { return context_; }
+  // Renders into memory, then writes `file` with write_file_atomically: a reader never sees half a
+  // file, and a render that throws leaves the file as it was. Throws what either throws.
+  void write(const std::filesystem::path& file,
+             const std::function<void(std::ostream&)>& render) const;
 
  private:
-  std::filesystem::path file_;
+  std::filesystem::path path_;
   RunContext context_;
 };
 
-// JUnit XML: a testsuite per area, a testcase per case x start method x implementation; FAIL,
-// XPASS, TIMEOUT, CRASH, REFERENCE-CHANGED are <failure>, UNRESOLVED is <error>, SKIP <skipped>.
-// Written atomically at finalize.
-class JunitReporter : public Reporter {
+// The machine-readable report (schema: docs/report-schema.md), path() written at finalize.
+class JsonReporter : public FileReporter {
  public:
-  explicit JunitReporter(std::filesystem::path file) : file_(std::move(file)) {}
-  void report_context(const RunContext& context) override { context_ = context; }
+  using FileReporter::FileReporter;
   void finalize(const RunSummary& summary) override;
+  // The report's text for this run (report_context first), as finalize writes it.
+  void render(std::ostream& out, const RunSummary& summary) const;
+};
 
- private:
-  std::filesystem::path file_;
-  RunContext context_;
+// JUnit XML: a testsuite per area, a testcase per case x start method x implementation; each
+// result code's JUnit element comes from its table (result_code.hpp): FAIL, XPASS, TIMEOUT, CRASH,
+// REFERENCE-CHANGED are <failure>, UNRESOLVED is <error>, SKIP <skipped>. path() written at
+// finalize.
+class JunitReporter : public FileReporter {
+ public:
+  using FileReporter::FileReporter;
+  void finalize(const RunSummary& summary) override;
+  // The XML for this run, as finalize writes it.
+  void render(std::ostream& out, const RunSummary& summary) const;
 };
 
 // `parity show`: for each case x start method, both outputs side by side, stderr, the unified

@@ -106,20 +106,26 @@ TEST(RunSummary, SuccessOnlyWithPassXfailSkip) {
                                   {"PASS", 1}, {"XFAIL", 1}, {"SKIP", 1}, {"REFERENCE-CHANGED", 1}}));
 }
 
-TEST(JsonReporter, WritesTheDocumentedShape) {
-  TempDir dir;
-  JsonReporter reporter(dir.path() / "results.json");
+RunContext sample_context() {
   RunContext context;
   context.python = "python3";
   context.python_version = "3.11.7";
   context.jobs = 2;
-  reporter.report_context(context);
-  reporter.finalize(sample_summary());
+  return context;
+}
 
-  auto report = nlohmann::json::parse(read_text(dir.path() / "results.json"));
+// Renderers need no disk: they write into any stream.
+TEST(JsonReporter, RendersTheDocumentedShape) {
+  JsonReporter reporter("/nonexistent/never-written.json");
+  reporter.report_context(sample_context());
+  std::ostringstream out;
+  reporter.render(out, sample_summary());
+
+  auto report = nlohmann::json::parse(out.str());
   EXPECT_EQ(report["schema"], "parity-report/1");
   EXPECT_EQ(report["success"], false);
   EXPECT_EQ(report["python"]["version"], "3.11.7");
+  EXPECT_EQ(report["jobs"], 2);
   EXPECT_EQ(report["counts"]["UNRESOLVED"], 2);
   ASSERT_EQ(report["results"].size(), 5u);
   const auto& cpp = report["results"][4];
@@ -127,18 +133,23 @@ TEST(JsonReporter, WritesTheDocumentedShape) {
   EXPECT_EQ(cpp["area"], "queues");
   EXPECT_EQ(cpp["impl"], "cpp");
   EXPECT_EQ(cpp["result"], "FAIL");
+  EXPECT_EQ(cpp["success"], false);
   EXPECT_DOUBLE_EQ(cpp["ratio_to_python"].get<double>(), 0.1);
   EXPECT_EQ(cpp["runs"][0]["lines"], nlohmann::json::array({"b"}));
   EXPECT_EQ(cpp["runs"][0]["exit_status"], "exit:0");
+  EXPECT_EQ(report["results"][2]["result"], "SKIP");
+  EXPECT_EQ(report["results"][2]["success"], true);
   EXPECT_TRUE(report["results"][3]["ratio_to_python"].is_null());
   EXPECT_TRUE(report["results"][0]["runs"].empty());
+  EXPECT_FALSE(fs::exists("/nonexistent/never-written.json"));
 }
 
-TEST(JunitReporter, SuitesPerAreaAndEscapedFailures) {
-  TempDir dir;
-  JunitReporter reporter(dir.path() / "junit.xml");
-  reporter.finalize(sample_summary());
-  std::string xml = read_text(dir.path() / "junit.xml");
+TEST(JunitReporter, RendersSuitesPerAreaAndEscapedFailures) {
+  JunitReporter reporter("/nonexistent/never-written.xml");
+  std::ostringstream out;
+  reporter.render(out, sample_summary());
+  std::string xml = out.str();
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0), 0u) << xml;
   EXPECT_NE(xml.find("<testsuites name=\"parity\" tests=\"5\" failures=\"1\" errors=\"2\" skipped=\"1\""),
             std::string::npos)
       << xml;
@@ -156,6 +167,46 @@ TEST(JunitReporter, SuitesPerAreaAndEscapedFailures) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<skipped message=\"SKIP: not here\"/>"), std::string::npos) << xml;
+  EXPECT_TRUE(xml.ends_with("</testsuites>\n")) << xml;
+}
+
+// finalize writes exactly what render produces, at path().
+TEST(FileReporter, FinalizeWritesTheRenderedReport) {
+  TempDir dir;
+  RunSummary summary = sample_summary();
+  JsonReporter json(dir.path() / "reports" / "results.json");
+  JunitReporter junit(dir.path() / "junit.xml");
+  for (FileReporter* reporter : std::initializer_list<FileReporter*>{&json, &junit}) {
+    reporter->report_context(sample_context());
+    reporter->finalize(summary);
+  }
+  std::ostringstream json_text, junit_text;
+  json.render(json_text, summary);
+  junit.render(junit_text, summary);
+  EXPECT_EQ(read_text(json.path()), json_text.str());
+  EXPECT_EQ(read_text(junit.path()), junit_text.str());
+}
+
+// A file reporter whose render fails halfway: the file keeps its previous content.
+class BrokenReporter : public FileReporter {
+ public:
+  using FileReporter::FileReporter;
+  void finalize(const RunSummary&) override {
+    write(path(), [](std::ostream& out) {
+      out << "half a report";
+      throw std::runtime_error("render failed");
+    });
+  }
+};
+
+TEST(FileReporter, ARenderThatThrowsLeavesTheFileAsItWas) {
+  TempDir dir;
+  fs::path file = dir.path() / "results.json";
+  write_file_atomically(file, "previous run");
+  BrokenReporter reporter(file);
+  EXPECT_THROW(reporter.finalize(RunSummary{}), std::runtime_error);
+  EXPECT_EQ(read_text(file), "previous run");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
 }
 
 TEST(ConsoleReporter, PlainLinesTableFailuresAndVerdict) {

@@ -1,9 +1,11 @@
-// write_file_atomically: temp file in the target's directory, fsync, rename.
+// FileReporter and write_file_atomically: render into memory; temp file in the target's
+// directory, fsync, rename.
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <sstream>
 #include <system_error>
 
 #include "reporter.hpp"
@@ -44,6 +46,13 @@ void write_file_atomically(const fs::path& file, const std::string& text) {
     ::unlink(temporary.c_str());
     throw std::system_error(error, std::generic_category(), "rename to " + file.string());
   }
+}
+
+void FileReporter::write(const fs::path& file,
+                         const std::function<void(std::ostream&)>& render) const {
+  std::ostringstream content;
+  render(content);
+  write_file_atomically(file, content.str());
 }
 
 }  // namespace parity
