@@ -68,7 +68,8 @@ QueueCore::QueueCore(QueueKind kind, std::unique_ptr<FeederBuffer> buffer, int m
 
 QueueCore::~QueueCore() {
   // As CPython's Finalize(self, _finalize_close) on garbage collection: the feeder flushes and
-  // stops; its join finalizer still holds the process's exit until it has.
+  // stops; its join finalizer still holds the process's exit until it has, and is gone with the
+  // feeder thread (so is everything the feeder holds).
   std::optional<FinalizerId> close_id;
   {
     std::lock_guard lock(state_mutex_);
@@ -114,12 +115,28 @@ void QueueCore::start_feeder_once() {
     std::lock_guard feeder_lock(feeder_->mutex);
     feeder_->buffer->clear();
   }
-  std::thread(run_feeder, feeder_).detach();
-  std::shared_ptr<Feeder> feeder = feeder_;
+  // The finalizers hold the feeder weakly: the queue (until it is closed or destroyed) and the
+  // thread (until it ends) are what keep it, and the thread cancels the join finalizer as it ends.
+  std::weak_ptr<Feeder> weak = feeder_;
   if (!join_cancelled_) {
-    join_finalizer_ = register_finalizer(-5, [feeder] { feeder->join(); });
+    join_finalizer_ = register_finalizer(-5, [weak] {
+      if (auto feeder = weak.lock()) feeder->join();
+    });
+    std::lock_guard done_lock(feeder_->done_mutex);
+    feeder_->join_finalizer = join_finalizer_;
   }
-  close_finalizer_ = register_finalizer(10, [feeder] { feeder->send_sentinel(); });
+  close_finalizer_ = register_finalizer(10, [weak] {
+    if (auto feeder = weak.lock()) feeder->send_sentinel();
+  });
+  try {
+    std::thread(run_feeder, feeder_).detach();
+  } catch (...) {
+    if (join_finalizer_) cancel_finalizer(*join_finalizer_);
+    cancel_finalizer(*close_finalizer_);
+    join_finalizer_.reset();
+    close_finalizer_.reset();
+    throw;
+  }
   feeder_started_.store(true, std::memory_order_release);
 }
 

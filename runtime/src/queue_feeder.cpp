@@ -149,11 +149,14 @@ void Feeder::join() {
 }
 
 void Feeder::mark_finished() {
+  std::optional<FinalizerId> join_id;
   {
     std::lock_guard lock(done_mutex);
     finished = true;
+    join_id.swap(join_finalizer);
   }
   done.notify_all();
+  if (join_id) cancel_finalizer(*join_id);
 }
 
 void Feeder::report_error(const std::exception& error) {
@@ -242,11 +245,16 @@ void run_feeder(std::shared_ptr<Feeder> feeder) {
       feeder->flushing = false;
     }
     if (stop) {
+      bool listed;
       {
         std::lock_guard lock(feeder->mutex);
         feeder->close_helper_fd();
         feeder->helper_fd_failed = true;
+        listed = feeder->registered;
+        feeder->registered = false;
       }
+      // A list entry would keep this feeder (and its locks' segments) until the next helper.
+      if (listed) unregister_pending_feeder(feeder.get());
       feeder->reader.close();
       feeder->writer.close();
       break;
@@ -260,6 +268,13 @@ void register_pending_feeder(const std::shared_ptr<Feeder>& feeder) {
   std::lock_guard lock(registry->mutex);
   registry->feeders.push_back(feeder);
   registry->any.store(true, std::memory_order_release);
+}
+
+void unregister_pending_feeder(const Feeder* feeder) {
+  PendingFeeders* registry = pending_feeders();
+  std::lock_guard lock(registry->mutex);
+  std::erase_if(registry->feeders, [feeder](const auto& listed) { return listed.get() == feeder; });
+  registry->any.store(!registry->feeders.empty(), std::memory_order_release);
 }
 
 void help_flush_pending_feeders() {

@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "mp/detail/queue_core.hpp"
@@ -45,6 +46,10 @@ struct Feeder {
   std::mutex done_mutex;
   std::condition_variable done;
   bool finished = false;
+  // The exit finalizer that joins this feeder thread (guarded by done_mutex). The thread cancels
+  // it as it ends, so the finalizer lives exactly as long as the thread, as CPython ties
+  // Queue._jointhread to the thread object: a finished feeder leaves nothing registered.
+  std::optional<FinalizerId> join_finalizer;
 
   // A second, non-blocking open file description of the pipe's write end, for helpers (who must
   // never block) while the feeder thread writes through the blocking one. Opened by the first
@@ -62,6 +67,7 @@ struct Feeder {
 
   void send_sentinel();
   void join();
+  // The thread's last step: wakes join() and cancels join_finalizer.
   void mark_finished();
   // A serialization or write error: the item's slot is given back, the error printed to stderr
   // as a traceback (CPython's _on_queue_feeder_error).
@@ -70,6 +76,8 @@ struct Feeder {
 
 // Lists feeder (which just got pending items) for the next help_flush_pending_feeders().
 void register_pending_feeder(const std::shared_ptr<Feeder>& feeder);
+// Takes feeder off that list (its thread stopped: nothing more will be put).
+void unregister_pending_feeder(const Feeder* feeder);
 
 // help_flush_pending_feeders() (queue_core.hpp) writes the pending batches of this process's
 // feeders that fit one atomic pipe write and whose write lock is free; everything else is left to

@@ -9,7 +9,9 @@
 // - starting the feeder registers two exit finalizers: close (priority 10: the feeder writes what
 //   is buffered, closes this process's pipe ends and stops) and join (priority -5: wait for the
 //   feeder), unless cancel_join_thread() was called. So a process that put an item the pipe cannot
-//   hold does not finish exiting until someone reads it.
+//   hold does not finish exiting until someone reads it. Both hold the feeder weakly, and the
+//   join finalizer ends with the feeder thread (CPython ties it to the thread object): a queue
+//   destroyed without close() or join_thread() leaves nothing behind once its feeder has flushed.
 // - a fork child starts with an empty buffer, no feeder, not closed (register_after_fork).
 //
 // The read side differs from CPython in one way that is not observable: a consumer holding the
