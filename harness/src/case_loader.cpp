@@ -198,26 +198,34 @@ class CaseReader {
     return result;
   }
 
+  // [expect.metrics] or [expect.samples]: NAME = { min = N, max = N }, at least one, min <= max.
+  std::map<std::string, MetricBound> bounds_of(const toml::node& node, const std::string& table) const {
+    std::map<std::string, MetricBound> bounds;
+    for (auto&& [key, bound_node] : table_of(node, table)) {
+      std::string name(key.str());
+      if (name.find_first_of(" \t") != std::string::npos)
+        fail(key.source(), "name '" + name + "' in [" + table + "] contains whitespace");
+      const toml::table& bound_table = table_of(bound_node, table + "." + name);
+      check_keys(bound_table, {"min", "max"}, "[" + table + "] " + name);
+      MetricBound bound;
+      if (const toml::node* min = bound_table.get("min")) bound.min = number_of(*min, "min");
+      if (const toml::node* max = bound_table.get("max")) bound.max = number_of(*max, "max");
+      if (!bound.min && !bound.max) fail(bound_node.source(), "bound '" + name + "' needs min or max");
+      if (bound.min && bound.max && *bound.min > *bound.max)
+        fail(bound_node.source(), "bound '" + name + "' has min > max");
+      bounds[name] = bound;
+    }
+    return bounds;
+  }
+
   void read_expect(const toml::node& node, CaseSpec& spec) const {
     const toml::table& expect = table_of(node, "expect");
-    check_keys(expect, {"outcome", "metrics", "override"}, "[expect]");
+    check_keys(expect, {"outcome", "metrics", "samples", "override"}, "[expect]");
     if (const toml::node* outcome = expect.get("outcome")) spec.expected_outcomes = outcomes_of(*outcome);
-    if (const toml::node* metrics = expect.get("metrics")) {
-      for (auto&& [key, bound_node] : table_of(*metrics, "expect.metrics")) {
-        std::string name(key.str());
-        if (name.find_first_of(" \t") != std::string::npos)
-          fail(key.source(), "metric name '" + name + "' contains whitespace");
-        const toml::table& bound_table = table_of(bound_node, "expect.metrics." + name);
-        check_keys(bound_table, {"min", "max"}, "[expect.metrics] " + name);
-        MetricBound bound;
-        if (const toml::node* min = bound_table.get("min")) bound.min = number_of(*min, "min");
-        if (const toml::node* max = bound_table.get("max")) bound.max = number_of(*max, "max");
-        if (!bound.min && !bound.max) fail(bound_node.source(), "metric bound '" + name + "' needs min or max");
-        if (bound.min && bound.max && *bound.min > *bound.max)
-          fail(bound_node.source(), "metric bound '" + name + "' has min > max");
-        spec.metric_bounds[name] = bound;
-      }
-    }
+    if (const toml::node* metrics = expect.get("metrics"))
+      spec.metric_bounds = bounds_of(*metrics, "expect.metrics");
+    if (const toml::node* samples = expect.get("samples"))
+      spec.sample_bounds = bounds_of(*samples, "expect.samples");
     if (const toml::node* overrides = expect.get("override")) {
       if (!overrides->is_array())
         wrong_type(*overrides, "expect.override", "an array of tables ([[expect.override]])");

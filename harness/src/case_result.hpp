@@ -16,10 +16,13 @@ namespace parity {
 // One run after normalization.
 struct NormalizedRun {
   RunRecord record;
-  std::vector<std::string> lines;                  // normalized stdout, @metric lines removed
+  std::vector<std::string> lines;                  // normalized stdout, @metric/@sample removed
   std::map<std::string, double> metrics;           // @metric NAME VALUE [UNIT]
   std::map<std::string, std::string> metric_units;
   std::vector<std::string> malformed_metrics;      // "@metric" lines that do not parse (raw)
+  std::map<std::string, std::vector<double>> samples;  // @sample NAME VALUE UNIT, in printed order
+  std::map<std::string, std::string> sample_units;     // sample name -> its one unit
+  std::vector<std::string> malformed_samples;      // "@sample" lines that do not parse (raw)
   std::string outcome;                             // "exit:0", "signal:SIGSEGV", "hang",
                                                    // "launch-error" (the program never started)
 };

@@ -116,7 +116,8 @@ struct CaseSpec {
 
   // [expect] outcome: a string or an array of strings (any of them, on every run). Default exit:0.
   std::vector<Outcome> expected_outcomes{Outcome{}};
-  std::map<std::string, MetricBound> metric_bounds;   // [expect.metrics]
+  std::map<std::string, MetricBound> metric_bounds;   // [expect.metrics]: each run's value
+  std::map<std::string, MetricBound> sample_bounds;   // [expect.samples]: each run's median
   std::vector<Override> overrides;                    // [[expect.override]]
 
   std::string area() const;  // the first component of id

@@ -50,6 +50,8 @@ json run_json(const NormalizedRun& run) {
       {"lines", run.lines},
       {"metrics", run.metrics},
       {"metric_units", run.metric_units},
+      {"samples", run.samples},
+      {"sample_units", run.sample_units},
       {"stdout", bounded(record.stdout_text)},
       {"stderr", bounded(record.stderr_text)},
       {"stacks", record.stacks},

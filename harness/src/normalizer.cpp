@@ -1,4 +1,4 @@
-// The normalizer: @metric split, case rules, then addresses, pids and floats.
+// The normalizer: @metric and @sample split, case rules, then addresses, pids and floats.
 
 #include "normalizer.hpp"
 
@@ -13,6 +13,7 @@ namespace parity {
 namespace {
 
 constexpr std::array<std::string_view, 3> rule_set_names{"pids", "addresses", "floats"};
+constexpr std::array<std::string_view, 6> sample_unit_names{"ns", "us", "ms", "s", "items/s", "B/s"};
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -43,6 +44,21 @@ std::vector<std::string_view> split_words(std::string_view line) {
   return words;
 }
 
+// A finite number as strtod reads the whole word; empty otherwise.
+std::optional<double> finite_number(std::string_view word) {
+  std::string text(word);
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+// The line (leading whitespace dropped) starts with the word `tag` ("@metric", "@sample").
+bool starts_with_tag(std::string_view trimmed, std::string_view tag) {
+  return trimmed.starts_with(tag) &&
+         (trimmed.size() == tag.size() || std::isspace(static_cast<unsigned char>(trimmed[tag.size()])));
+}
+
 }  // namespace
 
 std::span<const std::string_view> builtin_rule_sets() { return rule_set_names; }
@@ -63,13 +79,27 @@ std::optional<Outcome> observed_outcome(const RunRecord& record) {
 std::optional<MetricLine> parse_metric_line(std::string_view line) {
   std::vector<std::string_view> words = split_words(line);
   if (words.size() < 3 || words.size() > 4 || words[0] != "@metric") return std::nullopt;
-  std::string value_text(words[2]);
-  char* end = nullptr;
-  double value = std::strtod(value_text.c_str(), &end);
-  if (end != value_text.c_str() + value_text.size() || !std::isfinite(value)) return std::nullopt;
-  MetricLine metric{std::string(words[1]), value, {}};
+  std::optional<double> value = finite_number(words[2]);
+  if (!value) return std::nullopt;
+  MetricLine metric{std::string(words[1]), *value, {}};
   if (words.size() == 4) metric.unit = words[3];
   return metric;
+}
+
+std::span<const std::string_view> sample_units() { return sample_unit_names; }
+
+bool is_sample_unit(std::string_view unit) {
+  for (std::string_view known : sample_unit_names)
+    if (known == unit) return true;
+  return false;
+}
+
+std::optional<SampleLine> parse_sample_line(std::string_view line) {
+  std::vector<std::string_view> words = split_words(line);
+  if (words.size() != 4 || words[0] != "@sample" || !is_sample_unit(words[3])) return std::nullopt;
+  std::optional<double> value = finite_number(words[2]);
+  if (!value) return std::nullopt;
+  return SampleLine{std::string(words[1]), *value, std::string(words[3])};
 }
 
 std::string replace_addresses(std::string_view line) {
@@ -273,17 +303,24 @@ NormalizedRun Normalizer::normalize(RunRecord record) const {
     std::string_view trimmed = line;
     while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
       trimmed.remove_prefix(1);
-    bool is_metric = trimmed.starts_with("@metric") &&
-                     (trimmed.size() == 7 || std::isspace(static_cast<unsigned char>(trimmed[7])));
-    if (!is_metric) {
-      kept.push_back(std::move(line));
-      continue;
-    }
-    if (std::optional<MetricLine> metric = parse_metric_line(trimmed)) {
-      run.metrics[metric->name] = metric->value;  // a repeated metric: the last value counts
-      if (!metric->unit.empty()) run.metric_units[metric->name] = metric->unit;
+    if (starts_with_tag(trimmed, "@metric")) {
+      if (std::optional<MetricLine> metric = parse_metric_line(trimmed)) {
+        run.metrics[metric->name] = metric->value;  // a repeated metric: the last value counts
+        if (!metric->unit.empty()) run.metric_units[metric->name] = metric->unit;
+      } else {
+        run.malformed_metrics.push_back(line);
+      }
+    } else if (starts_with_tag(trimmed, "@sample")) {
+      std::optional<SampleLine> sample = parse_sample_line(trimmed);
+      auto unit = sample ? run.sample_units.try_emplace(sample->name, sample->unit).first
+                         : run.sample_units.end();
+      if (sample && unit->second == sample->unit) {
+        run.samples[sample->name].push_back(sample->value);
+      } else {
+        run.malformed_samples.push_back(line);
+      }
     } else {
-      run.malformed_metrics.push_back(line);
+      kept.push_back(std::move(line));
     }
   }
   run.lines = rewrite(std::move(kept));

@@ -1,5 +1,6 @@
 #pragma once
-// Turns one run's raw stdout into comparable lines: splits out @metric lines, then rewrites what
+// Turns one run's raw stdout into comparable lines: splits out @metric and @sample lines, then
+// rewrites what
 // legitimately differs between runs and implementations (pids, addresses, float formatting, and
 // whatever a case's own rules say). The rules are documented in docs/case-format.md.
 
@@ -33,6 +34,20 @@ struct MetricLine {
 // Parses a line that starts with "@metric". Empty when it does not have that exact shape.
 std::optional<MetricLine> parse_metric_line(std::string_view line);
 
+// The units an @sample may carry: times per operation and rates.
+std::span<const std::string_view> sample_units();
+bool is_sample_unit(std::string_view unit);
+
+// One parsed "@sample NAME VALUE UNIT" line: one timed iteration or batch of a benchmark.
+struct SampleLine {
+  std::string name;
+  double value = 0;
+  std::string unit;  // one of sample_units()
+};
+// Parses a line that starts with "@sample". Empty when it does not have that exact shape (four
+// words, a finite VALUE, a known UNIT).
+std::optional<SampleLine> parse_sample_line(std::string_view line);
+
 class Normalizer {
  public:
   // rule_sets: names from builtin_rule_sets(); rules: ECMAScript regexes with $n replacements.
@@ -42,11 +57,12 @@ class Normalizer {
   explicit Normalizer(const CaseSpec& spec);
 
   // Splits stdout into lines (a final newline ends the last line; a trailing '\r' is dropped),
-  // moves @metric lines into metrics, and rewrites the rest: first the case's rules in order, then
+  // moves @metric lines into metrics and @sample lines into samples (in order; a sample whose
+  // unit differs from an earlier one of the same name is malformed), and rewrites the rest: first the case's rules in order, then
   // addresses, pids, floats. Pid labels are numbered per call: identity holds within one run.
   NormalizedRun normalize(RunRecord record) const;
 
-  // The same on bare text (no metrics split): for stderr, references and tests.
+  // The same on bare text (no metrics or samples split): for stderr, references and tests.
   std::vector<std::string> normalize_text(std::string_view text) const;
 
  private:

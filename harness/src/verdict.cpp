@@ -53,6 +53,10 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
     for (const std::string& line : run.malformed_metrics)
       finding(ResultCode::unresolved,
               prefix + "malformed @metric line (want @metric NAME VALUE [UNIT]): " + line);
+    for (const std::string& line : run.malformed_samples)
+      finding(ResultCode::unresolved,
+              prefix + "malformed @sample line (want @sample NAME VALUE UNIT, UNIT one of ns us "
+                       "ms s items/s B/s, one unit per NAME): " + line);
 
     bool accepted = false;
     for (const Outcome& expected : expectation.outcomes) accepted = accepted || expected.accepts(*observed);
@@ -66,20 +70,34 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
       }
     }
 
-    // A run that ended as expected must report every bounded metric; one that hung or ended
-    // unexpectedly is already judged by its outcome, and only the metrics it did report count.
+    // A run that ended as expected must report every bounded metric and sample; one that hung or
+    // ended unexpectedly is already judged by its outcome, and only what it did report counts.
     bool finished_as_expected = accepted && observed->kind != Outcome::Kind::hang;
-    for (const auto& [name, bound] : spec.metric_bounds) {
-      auto value = run.metrics.find(name);
-      if (value == run.metrics.end()) {
-        if (finished_as_expected)
-          finding(ResultCode::fail, prefix + "metric " + name + " missing, expected in " + bound_str(bound));
-        continue;
+    auto check_bounds = [&](const std::map<std::string, MetricBound>& bounds, const char* what,
+                            auto value_of) {
+      for (const auto& [name, bound] : bounds) {
+        std::optional<double> value = value_of(name);
+        if (!value) {
+          if (finished_as_expected)
+            finding(ResultCode::fail, prefix + what + name + " missing, expected in " + bound_str(bound));
+          continue;
+        }
+        if ((bound.min && *value < *bound.min) || (bound.max && *value > *bound.max))
+          finding(ResultCode::fail, prefix + what + name + " = " + format_metric_value(*value) +
+                                        ", outside " + bound_str(bound));
       }
-      if ((bound.min && value->second < *bound.min) || (bound.max && value->second > *bound.max))
-        finding(ResultCode::fail, prefix + "metric " + name + " = " +
-                                      format_metric_value(value->second) + ", outside " + bound_str(bound));
-    }
+    };
+    check_bounds(spec.metric_bounds, "metric ", [&](const std::string& name) -> std::optional<double> {
+      auto value = run.metrics.find(name);
+      if (value == run.metrics.end()) return std::nullopt;
+      return value->second;
+    });
+    check_bounds(spec.sample_bounds, "median of samples ",
+                 [&](const std::string& name) -> std::optional<double> {
+                   auto values = run.samples.find(name);
+                   if (values == run.samples.end() || values->second.empty()) return std::nullopt;
+                   return median(values->second);
+                 });
 
     // Leaks count only when the program exited: a program killed by a signal (the harness's at the
     // timeout, or any other) cannot clean up, in CPython as in mp, and the launcher removes what

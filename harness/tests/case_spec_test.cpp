@@ -81,6 +81,8 @@ outcome = ["exit:0", "hang"]
 [expect.metrics]
 empties = { min = 4, max = 4 }
 items = { min = 0.5 }
+[expect.samples]
+"floor.put" = { max = 100 }
 
 [[expect.override]]
 start_method = "fork"
@@ -126,6 +128,9 @@ reason = "CPython bug 123"
   EXPECT_EQ(spec.metric_bounds.at("empties").max, 4);
   EXPECT_EQ(spec.metric_bounds.at("items").min, 0.5);
   EXPECT_FALSE(spec.metric_bounds.at("items").max);
+  ASSERT_EQ(spec.sample_bounds.size(), 1u);
+  EXPECT_EQ(spec.sample_bounds.at("floor.put").max, 100);
+  EXPECT_FALSE(spec.sample_bounds.at("floor.put").min);
   ASSERT_EQ(spec.overrides.size(), 2u);
   const Override& first = spec.overrides[0];
   EXPECT_EQ(first.start_method, StartMethod::fork);
@@ -134,14 +139,14 @@ reason = "CPython bug 123"
   EXPECT_FALSE(first.xfail);
   EXPECT_TRUE(first.compare);
   EXPECT_EQ(first.reason, "mp crashes here");
-  EXPECT_EQ(first.where.line, 26);
+  EXPECT_EQ(first.where.line, 28);
   const Override& second = spec.overrides[1];
   EXPECT_FALSE(second.start_method);
   EXPECT_EQ(second.impl, Impl::python);
   EXPECT_TRUE(second.outcomes.empty());
   EXPECT_TRUE(second.xfail);
   EXPECT_FALSE(second.compare);
-  EXPECT_EQ(second.where.line, 32);
+  EXPECT_EQ(second.where.line, 34);
 
   // Expectations per combination, overrides merged.
   const Override* from = nullptr;
@@ -258,6 +263,10 @@ TEST(CaseSpec, BadValuesAreRejectedAtTheirLine) {
   EXPECT_EQ(load_error(header + "[expect]\noutcome = \"deadlock\"\n").where().line, 5);
   EXPECT_EQ(load_error(header + "[expect.metrics]\nx = { min = 5, max = 4 }\n").where().line, 5);
   EXPECT_EQ(load_error(header + "[expect.metrics]\nx = {}\n").where().line, 5);
+  CaseError samples = load_error(header + "[expect.samples]\nput = { min = 5, max = 4 }\n");
+  EXPECT_EQ(samples.where().line, 5);
+  EXPECT_NE(std::string(samples.what()).find("min > max"), std::string::npos);
+  EXPECT_EQ(load_error(header + "[expect.samples]\nput = { mean = 4 }\n").where().line, 5);
 }
 
 TEST(CaseSpec, OverridesNeedAReasonAndAnEffect) {

@@ -157,6 +157,50 @@ TEST(Normalizer, ParsesMetricLines) {
   EXPECT_FALSE(parse_metric_line("metric x 1"));
 }
 
+TEST(Normalizer, SamplesAreCollectedInOrderAndNeverCompared) {
+  Normalizer normalizer({"floats"}, {});
+  NormalizedRun run = normalizer.normalize(exited_with(
+      "start\n"
+      "@sample put 1.5 us\n"
+      "  @sample floor.put 0.25 us\n"
+      "@sample put 1.25 us\n"
+      "@sample rate 3e6 items/s\n"
+      "@samples are not sample lines\n"
+      "@sample put 2 ms\n"             // another unit for put: malformed, not collected
+      "@sample bare 1\n"               // the unit is required
+      "@sample odd 1 furlongs\n"       // not a known unit
+      "@sample nan nan ns\n"
+      "@sample a b c d e\n"
+      "end 0.5000\n"));
+  EXPECT_EQ(run.lines, (Lines{"start", "@samples are not sample lines", "end 0.5"}));
+  EXPECT_EQ(run.samples, (std::map<std::string, std::vector<double>>{
+                             {"put", {1.5, 1.25}}, {"floor.put", {0.25}}, {"rate", {3e6}}}));
+  EXPECT_EQ(run.sample_units, (std::map<std::string, std::string>{
+                                  {"put", "us"}, {"floor.put", "us"}, {"rate", "items/s"}}));
+  EXPECT_EQ(run.malformed_samples,
+            (Lines{"@sample put 2 ms", "@sample bare 1", "@sample odd 1 furlongs",
+                   "@sample nan nan ns", "@sample a b c d e"}));
+  EXPECT_TRUE(run.metrics.empty());
+  EXPECT_TRUE(run.malformed_metrics.empty());
+}
+
+TEST(Normalizer, ParsesSampleLines) {
+  for (std::string_view unit : sample_units()) {
+    auto sample = parse_sample_line("@sample x 2.5e-3 " + std::string(unit));
+    ASSERT_TRUE(sample) << unit;
+    EXPECT_EQ(sample->name, "x");
+    EXPECT_EQ(sample->value, 2.5e-3);
+    EXPECT_EQ(sample->unit, unit);
+  }
+  EXPECT_EQ(sample_units().size(), 6u);
+  EXPECT_TRUE(is_sample_unit("B/s"));
+  EXPECT_FALSE(is_sample_unit("b/s"));
+  EXPECT_FALSE(parse_sample_line("@sample x 1"));
+  EXPECT_FALSE(parse_sample_line("@sample x inf us"));
+  EXPECT_FALSE(parse_sample_line("@sample x 1us us"));
+  EXPECT_FALSE(parse_sample_line("@metric x 1 us"));
+}
+
 TEST(Normalizer, SplitsLinesLikeAReaderWould) {
   Normalizer normalizer({}, {});
   EXPECT_EQ(normalizer.normalize_text(""), Lines{});

@@ -149,6 +149,11 @@ TEST(Verdict, UnresolvedForBrokenRuns) {
   NormalizedRun malformed = exited(0);
   malformed.malformed_metrics = {"@metric x"};
   EXPECT_EQ(judge(make_spec(), {malformed}).code, ResultCode::unresolved);
+  NormalizedRun malformed_sample = exited(0);
+  malformed_sample.malformed_samples = {"@sample x 1"};
+  CaseResult broken_sample = judge(make_spec(), {malformed_sample});
+  EXPECT_EQ(broken_sample.code, ResultCode::unresolved);
+  EXPECT_TRUE(mentions(broken_sample, "malformed @sample line"));
 
   CaseResult bad_case = unresolved_result("a/b", StartMethod::spawn, Impl::python, "a/case.toml:3:1: bad");
   EXPECT_EQ(bad_case.code, ResultCode::unresolved);
@@ -229,6 +234,25 @@ TEST(Verdict, MetricBoundsHoldOnEveryRun) {
                                 "run 3: metric empties = 3, outside [4, 4]",
                                 "run 3: metric items = 11, outside [-inf, 10]",
                                 "run 4: metric empties missing, expected in [4, 4]",
+                            }));
+}
+
+TEST(Verdict, SampleBoundsHoldOnEachRunsMedian) {
+  CaseSpec spec = make_spec();
+  spec.runs = 3;
+  spec.sample_bounds["put"] = MetricBound{std::nullopt, 10};
+  auto with_samples = [](std::vector<double> values) {
+    NormalizedRun run = exited(0);
+    if (!values.empty()) run.samples["put"] = std::move(values);
+    return run;
+  };
+  // One slow outlier does not move a median.
+  EXPECT_EQ(judge(spec, {with_samples({1, 2, 500}), with_samples({9, 10, 11})}).code, ResultCode::pass);
+  CaseResult result = judge(spec, {with_samples({1, 2, 3}), with_samples({11, 12, 1}), with_samples({})});
+  EXPECT_EQ(result.code, ResultCode::fail);
+  EXPECT_EQ(result.reasons, (std::vector<std::string>{
+                                "run 2: median of samples put = 11, outside [-inf, 10]",
+                                "run 3: median of samples put missing, expected in [-inf, 10]",
                             }));
 }
 
