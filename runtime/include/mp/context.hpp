@@ -30,6 +30,8 @@
 
 namespace mp {
 
+class Manager;
+
 // The `if __name__ == "__main__":` of C++: call first in main(). In a spawn or forkserver child
 // (and in the forkserver itself) it runs the child's work and never returns. In the main process it
 // registers the exit sequence (lifecycle.hpp) with atexit. Idempotent.
@@ -51,6 +53,9 @@ class Context {
   mp::Process Process(ProcessOptions options, F&& fn, Args&&... args) const {
     return mp::Process(tag(), std::move(options), std::forward<F>(fn), std::forward<Args>(args)...);
   }
+
+  // A started manager whose server uses this start method (managers.hpp).
+  mp::Manager Manager() const;
 
   explicit Context(std::string method, std::string class_name)
       : method_(std::move(method)), class_name_(std::move(class_name)) {}

@@ -40,6 +40,7 @@ MP_DEFINE_ERROR(AssertionError, Error, "AssertionError")
 MP_DEFINE_ERROR(EOFError, Error, "EOFError")
 MP_DEFINE_ERROR(OSError, Error, "OSError")
 MP_DEFINE_ERROR(KeyError, Error, "KeyError")
+MP_DEFINE_ERROR(IndexError, Error, "IndexError")
 // pickle.PicklingError: what cannot travel to a spawn or forkserver child.
 MP_DEFINE_ERROR(PicklingError, Error, "PicklingError")
 

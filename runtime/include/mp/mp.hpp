@@ -11,3 +11,4 @@
 #include "mp/connection.hpp"
 #include "mp/queue.hpp"
 #include "mp/pool.hpp"
+#include "mp/managers.hpp"

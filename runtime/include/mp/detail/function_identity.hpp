@@ -59,6 +59,14 @@ Fn* function_at(std::int64_t offset) noexcept {
   return reinterpret_cast<Fn*>(const_cast<void*>(code_address(offset)));
 }
 
+// The code offset of a trampoline, computed once per trampoline (code_offset asks the dynamic
+// loader, which costs more than the rest of a small task's packing or a manager call).
+template <auto Trampoline>
+std::int64_t trampoline_offset() {
+  static const std::int64_t offset = code_offset(reinterpret_cast<const void*>(Trampoline));
+  return offset;
+}
+
 // "TypeName" of T as C++ spells it (demangled), e.g. "std::mutex".
 std::string type_name_of(const std::type_info& type);
 // The PicklingError message for a non-transportable callable of `type` at `address`.

@@ -92,14 +92,6 @@ std::string chunk_task_trampoline(std::string_view payload) {
   }
 }
 
-// The code offset of a trampoline, computed once per trampoline (code_offset asks the dynamic
-// loader, which costs more than the rest of a small task's packing).
-template <auto Trampoline>
-std::int64_t trampoline_offset() {
-  static const std::int64_t offset = code_offset(reinterpret_cast<const void*>(Trampoline));
-  return offset;
-}
-
 // Fills in the header of a frame whose body was appended after kTaskHeaderSize bytes.
 inline void finish_task_frame(std::string& frame, std::int64_t offset) {
   const std::size_t body = frame.size() - 4;
