@@ -26,12 +26,13 @@ Comparison compare_with_reference(const CaseSpec& spec, StartMethod method,
   std::string outcome_notes;
   const NormalizedRun* first_mismatch = nullptr;
   for (const auto& run : runs) {
+    const std::string live = outcome_text(run.outcome);
     if (!outcomes_sampled &&
-        std::find(reference.outcomes.begin(), reference.outcomes.end(), run.outcome) ==
+        std::find(reference.outcomes.begin(), reference.outcomes.end(), live) ==
             reference.outcomes.end()) {
       std::string recorded;
       for (const auto& outcome : reference.outcomes) recorded += (recorded.empty() ? "" : " | ") + outcome;
-      outcome_notes = "outcome: recorded " + recorded + ", live " + run.outcome + "\n";
+      outcome_notes = "outcome: recorded " + recorded + ", live " + live + "\n";
       result.equal = false;
     }
     bool known = reference.outputs.empty() && spec.compare == CompareMode::none;

@@ -23,8 +23,7 @@ struct NormalizedRun {
   std::map<std::string, std::vector<double>> samples;  // @sample NAME VALUE UNIT, in printed order
   std::map<std::string, std::string> sample_units;     // sample name -> its one unit
   std::vector<std::string> malformed_samples;      // "@sample" lines that do not parse (raw)
-  std::string outcome;                             // "exit:0", "signal:SIGSEGV", "hang",
-                                                   // "launch-error" (the program never started)
+  std::optional<Outcome> outcome;                  // empty: the program never started
 };
 
 // Histogram keys in reading order: numbers by value ("4" before "10") and before any text; text

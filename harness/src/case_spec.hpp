@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "outcome.hpp"
+
 namespace parity {
 
 enum class StartMethod { fork, spawn, forkserver };
@@ -42,22 +44,6 @@ class CaseError : public std::runtime_error {
 
  private:
   SourceLocation where_;
-};
-
-// An outcome: "exit:N", "signal:NAME", "hang" (the harness killed it at the timeout), "crash"
-// (killed by any signal the harness did not send). Observed outcomes are exit, signal or hang;
-// "crash" only appears in expectations.
-struct Outcome {
-  enum class Kind { exit, signal, hang, crash };
-  Kind kind = Kind::exit;
-  int value = 0;  // exit code, or signal number
-  // "exit:3", "signal:SIGSEGV" (also "signal:SEGV", "signal:11"), "hang", "crash".
-  static std::optional<Outcome> parse(std::string_view text);
-  std::string str() const;  // canonical: "exit:3", "signal:SIGSEGV", "hang", "crash"
-  // Whether an observed outcome satisfies this expected one: equal, or this is crash and the
-  // observed one is any signal.
-  bool accepts(const Outcome& observed) const;
-  friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 
 struct MetricBound {

@@ -39,7 +39,7 @@ json run_json(const NormalizedRun& run) {
       {"argv", record.argv},
       {"cwd", record.cwd.string()},
       {"env", record.env_overrides},
-      {"outcome", run.outcome},
+      {"outcome", outcome_text(run.outcome)},
       {"exit_status", record.status ? json(record.status->str()) : json(nullptr)},
       {"timed_out", record.timed_out},
       {"launch_error", record.launch_error},

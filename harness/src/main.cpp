@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "process_tree.hpp"
+#include "reference_store.hpp"
 #include "reporter.hpp"
 #include "runner.hpp"
 
@@ -211,15 +212,27 @@ int command_run(const CommandLine& line) {
   return summary.success() ? 0 : 1;
 }
 
+// Runs the python side of every selected case x start method; the ReferenceWriter writes each
+// result that meets its case's expectations and keeps its own list of what it could not record.
 int command_record(const CommandLine& line) {
   RunOptions options = line.run_options();
   options.selection.impl = Impl::python;
+  options.check_reference = false;  // a recording is never compared with the one it replaces
   require_matches(options);
-  ConsoleReporter console(std::cout, stdout_is_tty());
+  ReporterList reporters;
+  reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
+  auto writer_owner = std::make_unique<ReferenceWriter>(options.reference_dir);
+  const ReferenceWriter& writer = *writer_owner;
+  reporters.add(std::move(writer_owner));
   Runner runner(options);
-  RunSummary summary = runner.record(console);
-  std::cout << "references written under " << options.reference_dir.string() << "\n";
-  return summary.success() ? 0 : 1;
+  RunSummary summary = runner.run(reporters, "record");
+  if (!writer.failures().empty()) {
+    std::cout << "\nNot recorded\n";
+    for (const auto& failure : writer.failures()) std::cout << "  " << failure << "\n";
+  }
+  std::cout << writer.written() << " reference" << (writer.written() == 1 ? "" : "s")
+            << " written under " << options.reference_dir.string() << "\n";
+  return summary.success() && writer.failures().empty() ? 0 : 1;
 }
 
 int command_show(CommandLine line, const std::string& case_name) {

@@ -69,13 +69,6 @@ bool is_builtin_rule_set(std::string_view name) {
   return false;
 }
 
-std::optional<Outcome> observed_outcome(const RunRecord& record) {
-  if (record.timed_out) return Outcome{Outcome::Kind::hang, 0};
-  if (!record.status) return std::nullopt;
-  if (record.status->is_killed()) return Outcome{Outcome::Kind::signal, record.status->signal()};
-  return Outcome{Outcome::Kind::exit, record.status->code()};
-}
-
 std::optional<MetricLine> parse_metric_line(std::string_view line) {
   std::vector<std::string_view> words = split_words(line);
   if (words.size() < 3 || words.size() > 4 || words[0] != "@metric") return std::nullopt;
@@ -324,8 +317,7 @@ NormalizedRun Normalizer::normalize(RunRecord record) const {
     }
   }
   run.lines = rewrite(std::move(kept));
-  std::optional<Outcome> outcome = observed_outcome(record);
-  run.outcome = outcome ? outcome->str() : "launch-error";
+  run.outcome = observed_outcome(record);
   run.record = std::move(record);
   return run;
 }

@@ -21,10 +21,6 @@ namespace parity {
 std::span<const std::string_view> builtin_rule_sets();
 bool is_builtin_rule_set(std::string_view name);
 
-// How a run ended, as an outcome: hang when the harness killed it at the timeout, else the exit
-// status. Empty when the program never started (RunRecord::launch_error).
-std::optional<Outcome> observed_outcome(const RunRecord& record);
-
 // One parsed "@metric NAME VALUE [UNIT]" line.
 struct MetricLine {
   std::string name;

@@ -1,3 +1,5 @@
+// Reference files: their JSON shape, and the reporter that writes them.
+
 #include "reference_store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -5,10 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
-
-#include "reporter.hpp"
 
 namespace parity {
 namespace fs = std::filesystem;
@@ -19,9 +18,7 @@ fs::path reference_path(const fs::path& reference_dir, const std::string& python
   return reference_dir / python_version / case_id / (to_string(method) + ".json");
 }
 
-std::optional<ReferenceRecord> load_reference(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) return std::nullopt;
+ReferenceRecord parse_reference(std::istream& in, const std::string& name) {
   try {
     json document = json::parse(in);
     ReferenceRecord record;
@@ -35,11 +32,17 @@ std::optional<ReferenceRecord> load_reference(const fs::path& file) {
     record.runs = document.value("runs", 0);
     return record;
   } catch (const json::exception& error) {
-    throw std::runtime_error(file.string() + ": malformed reference: " + error.what());
+    throw std::runtime_error(name + ": malformed reference: " + error.what());
   }
 }
 
-void save_reference(const fs::path& file, const ReferenceRecord& record) {
+std::optional<ReferenceRecord> load_reference(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  return parse_reference(in, file.string());
+}
+
+void render_reference(std::ostream& out, const ReferenceRecord& record) {
   json document = {
       {"case", record.case_id},
       {"start_method", record.start_method},
@@ -50,7 +53,7 @@ void save_reference(const fs::path& file, const ReferenceRecord& record) {
       {"median_wall_s", record.median_wall_s},
       {"runs", record.runs},
   };
-  write_file_atomically(file, document.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  out << document.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 ReferenceRecord make_reference(const CaseResult& python_result, CompareMode compare,
@@ -62,7 +65,7 @@ ReferenceRecord make_reference(const CaseResult& python_result, CompareMode comp
   record.compare = to_string(compare);
   std::set<std::string> outcomes;
   for (const auto& run : python_result.runs) {
-    outcomes.insert(run.outcome);
+    outcomes.insert(outcome_text(run.outcome));
     if (std::find(record.outputs.begin(), record.outputs.end(), run.lines) == record.outputs.end())
       record.outputs.push_back(run.lines);
   }
@@ -70,6 +73,38 @@ ReferenceRecord make_reference(const CaseResult& python_result, CompareMode comp
   record.median_wall_s = python_result.median_wall_s;
   record.runs = static_cast<int>(python_result.runs.size());
   return record;
+}
+
+void ReferenceWriter::report_results(const ResultBatch& batch) {
+  for (const CaseResult& result : batch.results) {
+    if (result.impl != Impl::python) continue;
+    const std::string where = result.case_id + " [" + to_string(result.start_method) + "]: ";
+    if (result.code == ResultCode::unresolved || !batch.spec) {
+      failures_.push_back(where + "not recorded: the case is UNRESOLVED");
+      continue;
+    }
+    if (is_failure(result.code)) {
+      // A CPython result the case itself rejects is a broken case, not a reference.
+      failures_.push_back(where + "not recorded: CPython does not meet the case's expectations (" +
+                          to_string(result.code) + ")");
+      continue;
+    }
+    if (result.code == ResultCode::skip) continue;
+    const std::string& version = context().python_version;
+    if (version.empty()) {
+      failures_.push_back(where + "not recorded: cannot ask " + context().python +
+                          " for its version");
+      continue;
+    }
+    const ReferenceRecord record = make_reference(result, batch.spec->compare, version);
+    try {
+      write(reference_path(path(), version, result.case_id, result.start_method),
+            [&](std::ostream& out) { render_reference(out, record); });
+      ++written_;
+    } catch (const std::exception& error) {
+      failures_.push_back(where + "cannot write the reference: " + error.what());
+    }
+  }
 }
 
 }  // namespace parity

@@ -42,6 +42,7 @@ struct ResultBatch {
   const std::vector<CaseResult>& results;
   int done = 0;   // results finished so far, including these
   int total = 0;
+  const CaseSpec* spec = nullptr;  // the case they are of; null when it could not be loaded
 };
 
 // Everything, at the end.

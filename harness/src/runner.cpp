@@ -96,6 +96,12 @@ struct BuildSlot {
   std::string error;
 };
 
+// Results decided without running anything, with their case (null when it could not be loaded).
+struct Batch {
+  std::vector<CaseResult> results;
+  const CaseSpec* spec = nullptr;
+};
+
 struct Task {
   Unit* unit;
   Impl impl;
@@ -153,8 +159,8 @@ double process_cpu_seconds() {
 // Everything one invocation of Runner::run shares between its worker threads.
 class Execution {
  public:
-  Execution(const RunOptions& options, Reporter& reporter, bool recording)
-      : options_(options), reporter_(reporter), recording_(recording), builder_(options.build_dir) {}
+  Execution(const RunOptions& options, Reporter& reporter)
+      : options_(options), reporter_(reporter), builder_(options.build_dir) {}
 
   RunSummary run(const std::string& command) {
     auto started = std::chrono::steady_clock::now();
@@ -179,15 +185,15 @@ class Execution {
     python_version_ = context.python_version;
 
     cases_ = select_cases(options_.selection);
-    std::vector<std::vector<CaseResult>> immediate;  // unresolved and skipped, reported first
+    std::vector<Batch> immediate;  // unresolved and skipped, reported first
     for (const auto& loaded : cases_) plan(loaded, immediate);
     context.total_results = 0;
     for (const auto& unit : units_) context.total_results += static_cast<int>(unit->impls.size());
-    for (const auto& batch : immediate) context.total_results += static_cast<int>(batch.size());
+    for (const auto& batch : immediate) context.total_results += static_cast<int>(batch.results.size());
     total_ = context.total_results;
     reporter_.report_context(context);
 
-    for (auto& batch : immediate) publish(std::move(batch));
+    for (auto& batch : immediate) publish(std::move(batch.results), batch.spec);
     run_tasks(shared_tasks_, jobs());
     run_tasks(exclusive_tasks_, 1);
     if (cancelled()) return {};
@@ -212,18 +218,18 @@ class Execution {
     return std::max(1u, std::thread::hardware_concurrency());
   }
 
-  void plan(const LoadedCase& loaded, std::vector<std::vector<CaseResult>>& immediate) {
+  void plan(const LoadedCase& loaded, std::vector<Batch>& immediate) {
     const auto& selection = options_.selection;
-    std::vector<Impl> impls = recording_ ? std::vector<Impl>{Impl::python} : impls_of(selection);
+    std::vector<Impl> impls = impls_of(selection);
     if (!loaded.spec) {
       immediate.push_back(
-          unresolved_results(loaded.id, methods_of(loaded, selection), impls, loaded.error));
+          {unresolved_results(loaded.id, methods_of(loaded, selection), impls, loaded.error), nullptr});
       return;
     }
     const CaseSpec& spec = *loaded.spec;
     auto methods = methods_of(loaded, selection);
     if (methods.empty() && selection.start_method) {
-      immediate.push_back(skipped_results(spec, *selection.start_method, impls));
+      immediate.push_back({skipped_results(spec, *selection.start_method, impls), &spec});
       return;
     }
     for (StartMethod method : methods) {
@@ -237,7 +243,7 @@ class Execution {
       unit->data.python_version = python_version_;
       for (Impl impl : impls) unit->data.records[impl].resize(unit->runs);
       unit->remaining = static_cast<int>(impls.size()) * unit->runs;
-      if (!recording_ && options_.check_reference && !python_version_.empty()) {
+      if (options_.check_reference && !python_version_.empty()) {
         try {
           unit->data.reference = load_reference(
               reference_path(options_.reference_dir, python_version_, spec.id, method));
@@ -351,45 +357,19 @@ class Execution {
       results = unresolved_results(unit.loaded->id, {unit.method}, unit.impls,
                                    std::string("harness error: ") + error.what());
     }
-    if (recording_) record_reference(unit, results);
-    publish(std::move(results));
+    publish(std::move(results), unit.data.spec);
   }
 
-  void record_reference(const Unit& unit, std::vector<CaseResult>& results) {
-    for (auto& result : results) {
-      if (result.impl != Impl::python || result.code == ResultCode::unresolved) continue;
-      if (is_failure(result.code)) {
-        // A CPython result the case itself rejects is a broken case, not a reference.
-        result.reasons.push_back("not recorded: CPython does not meet the case's expectations");
-        continue;
-      }
-      if (python_version_.empty()) {
-        result.code = ResultCode::unresolved;
-        result.reasons.push_back("cannot ask " + options_.python + " for its version");
-        continue;
-      }
-      auto file = reference_path(options_.reference_dir, python_version_, result.case_id,
-                                 unit.method);
-      try {
-        save_reference(file, make_reference(result, unit.data.spec->compare, python_version_));
-      } catch (const std::exception& error) {
-        result.code = ResultCode::unresolved;
-        result.reasons.push_back(std::string("cannot write the reference: ") + error.what());
-      }
-    }
-  }
-
-  void publish(std::vector<CaseResult> results) {
+  void publish(std::vector<CaseResult> results, const CaseSpec* spec) {
     std::lock_guard lock(report_mutex_);
     if (cancelled()) return;
     done_ += static_cast<int>(results.size());
-    reporter_.report_results(ResultBatch{results, done_, total_});
+    reporter_.report_results(ResultBatch{results, done_, total_, spec});
     for (auto& result : results) results_.push_back(std::move(result));
   }
 
   const RunOptions& options_;
   Reporter& reporter_;
-  bool recording_;
   Launcher launcher_;
   CaseBuilder builder_;
   std::string python_version_;
@@ -412,13 +392,8 @@ class Execution {
 Runner::Runner(RunOptions options) : options_(std::move(options)) {}
 
 RunSummary Runner::run(Reporter& reporter, const std::string& command) {
-  Execution execution(options_, reporter, false);
+  Execution execution(options_, reporter);
   return execution.run(command);
-}
-
-RunSummary Runner::record(Reporter& reporter) {
-  Execution execution(options_, reporter, true);
-  return execution.run("record");
 }
 
 }  // namespace parity

@@ -70,11 +70,6 @@ class Runner {
   // case x start method, and finalize. Returns the summary handed to finalize.
   RunSummary run(Reporter& reporter, const std::string& command = "run");
 
-  // `parity record`: runs the python side of every selected case x start method and writes its
-  // normalized outputs and outcomes under reference_dir/<python-version>/. Returns the summary of
-  // the python results (REFERENCE-CHANGED is never produced while recording).
-  RunSummary record(Reporter& reporter);
-
  private:
   RunOptions options_;
 };

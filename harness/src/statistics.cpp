@@ -26,7 +26,7 @@ std::string format_metric_value(double value) {
 
 Histogram outcome_histogram(const std::vector<NormalizedRun>& runs) {
   Histogram histogram;
-  for (const NormalizedRun& run : runs) ++histogram[run.outcome];
+  for (const NormalizedRun& run : runs) ++histogram[outcome_text(run.outcome)];
   return histogram;
 }
 

@@ -2,7 +2,6 @@
 
 #include "verdict.hpp"
 
-#include "normalizer.hpp"
 #include "statistics.hpp"
 
 namespace parity {
@@ -45,7 +44,7 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const NormalizedRun& run = runs[i];
     const std::string prefix = runs.size() > 1 ? "run " + std::to_string(i + 1) + ": " : "";
-    std::optional<Outcome> observed = observed_outcome(run.record);
+    const std::optional<Outcome>& observed = run.outcome;
     if (!observed) {
       finding(ResultCode::unresolved, prefix + "could not start: " + run.record.launch_error);
       continue;

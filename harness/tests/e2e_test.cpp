@@ -418,4 +418,27 @@ TEST(EndToEnd, RecordedReferenceDetectsCPythonDrift) {
   EXPECT_EQ(results["basic/passes [fork] cpp"]["result"], "PASS") << drift.output;
 }
 
+// What `parity record` cannot record is reported beside the results and never changes them: a
+// PASS whose reference cannot be written stays PASS (it used to become UNRESOLVED).
+TEST(EndToEnd, RecordingFailuresLeaveResultsAsTheVerdictDecided) {
+  TempDir dir;
+  std::ofstream(dir.path() / "blocker") << "a file where the reference directory would go\n";
+  fs::path reference = dir.path() / "blocker" / "reference";
+  Invocation record = run_parity(with_common({"record", "basic/passes", "crashes/", "--start-method",
+                                              "fork", "--reference", reference.string()}));
+  EXPECT_EQ(record.exit_code, 1) << record.output;
+  EXPECT_NE(record.output.find("basic/passes [fork] python PASS"), std::string::npos) << record.output;
+  EXPECT_NE(record.output.find("crashes/segfault [fork] python CRASH"), std::string::npos)
+      << record.output;
+  EXPECT_EQ(record.output.find("UNRESOLVED"), std::string::npos) << record.output;
+  EXPECT_NE(record.output.find("Not recorded\n  crashes/segfault [fork]: not recorded: CPython does "
+                               "not meet the case's expectations (CRASH)"),
+            std::string::npos)
+      << record.output;
+  EXPECT_NE(record.output.find("basic/passes [fork]: cannot write the reference:"), std::string::npos)
+      << record.output;
+  EXPECT_NE(record.output.find("0 references written under"), std::string::npos) << record.output;
+  expect_no_process_left(record);
+}
+
 }  // namespace

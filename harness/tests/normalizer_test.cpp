@@ -142,7 +142,7 @@ TEST(Normalizer, MetricsAreSplitOutOfStdout) {
   EXPECT_EQ(run.metric_units, (std::map<std::string, std::string>{{"wall", "s"}}));
   EXPECT_EQ(run.malformed_metrics,
             (Lines{"@metric broken", "@metric bad abc", "@metric too many words here"}));
-  EXPECT_EQ(run.outcome, "exit:0");
+  EXPECT_EQ(run.outcome, Outcome::parse("exit:0"));
   EXPECT_EQ(run.record.stdout_text.substr(0, 6), "start\n");  // the raw record is kept
 }
 
@@ -210,18 +210,19 @@ TEST(Normalizer, SplitsLinesLikeAReaderWould) {
 
 TEST(Normalizer, OutcomesOfRuns) {
   Normalizer normalizer({}, {});
-  EXPECT_EQ(normalizer.normalize(exited_with("", 3)).outcome, "exit:3");
+  EXPECT_EQ(normalizer.normalize(exited_with("", 3)).outcome, (Outcome{Outcome::Kind::exit, 3}));
   RunRecord crashed;
   crashed.status = ExitStatus::killed(11);
-  EXPECT_EQ(normalizer.normalize(crashed).outcome, "signal:SIGSEGV");
+  EXPECT_EQ(normalizer.normalize(crashed).outcome, (Outcome{Outcome::Kind::signal, 11}));
   RunRecord hung;
   hung.status = ExitStatus::killed(9);
   hung.timed_out = true;
-  EXPECT_EQ(normalizer.normalize(hung).outcome, "hang");
+  EXPECT_EQ(normalizer.normalize(hung).outcome, (Outcome{Outcome::Kind::hang, 0}));
   RunRecord never;
   never.launch_error = "No such file or directory";
-  EXPECT_EQ(normalizer.normalize(never).outcome, "launch-error");
-  EXPECT_FALSE(observed_outcome(never));
+  EXPECT_FALSE(normalizer.normalize(never).outcome);
+  EXPECT_EQ(outcome_text(normalizer.normalize(never).outcome), "launch-error");
+  EXPECT_EQ(outcome_text(normalizer.normalize(crashed).outcome), "signal:SIGSEGV");
 }
 
 TEST(Normalizer, RejectsUnknownRuleSets) {

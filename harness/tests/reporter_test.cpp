@@ -33,7 +33,7 @@ NormalizedRun make_run(double wall_s, std::vector<std::string> lines, std::strin
   run.record.wall_s = wall_s;
   run.record.stdout_text = "raw\n";
   run.lines = std::move(lines);
-  run.outcome = std::move(outcome);
+  run.outcome = Outcome::parse(outcome);
   return run;
 }
 

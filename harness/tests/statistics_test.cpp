@@ -107,7 +107,7 @@ TEST(Statistics, HistogramsReadInNumericOrder) {
   double values[] = {10, 2, 0, 2, 1.5};
   for (int i = 0; i < 5; ++i) {
     runs[i].metrics["n"] = values[i];
-    runs[i].outcome = i == 0 ? "signal:SIGSEGV" : "exit:0";
+    runs[i].outcome = Outcome::parse(i == 0 ? "signal:SIGSEGV" : "exit:0");
   }
   std::vector<std::pair<std::string, int>> ordered;
   std::map<std::string, Histogram> histograms = metric_histograms(runs);

@@ -22,14 +22,14 @@ NormalizedRun exited(int code, std::map<std::string, double> metrics = {}, doubl
   run.record.status = ExitStatus::exited(code);
   run.record.wall_s = wall_s;
   run.metrics = std::move(metrics);
-  run.outcome = "exit:" + std::to_string(code);
+  run.outcome = observed_outcome(run.record);
   return run;
 }
 
 NormalizedRun killed(int signal) {
   NormalizedRun run;
   run.record.status = ExitStatus::killed(signal);
-  run.outcome = observed_outcome(run.record)->str();
+  run.outcome = observed_outcome(run.record);
   return run;
 }
 
@@ -37,7 +37,7 @@ NormalizedRun hung() {
   NormalizedRun run;
   run.record.status = ExitStatus::killed(9);
   run.record.timed_out = true;
-  run.outcome = "hang";
+  run.outcome = observed_outcome(run.record);
   return run;
 }
 
@@ -139,7 +139,6 @@ TEST(Verdict, ReferenceChangedWhenOnlyTheReferenceDiffers) {
 TEST(Verdict, UnresolvedForBrokenRuns) {
   NormalizedRun never;
   never.record.launch_error = "exec: No such file or directory";
-  never.outcome = "launch-error";
   CaseResult result = judge(make_spec(), {never});
   EXPECT_EQ(result.code, ResultCode::unresolved);
   EXPECT_TRUE(mentions(result, "could not start: exec: No such file or directory"));
