@@ -1,6 +1,7 @@
 // Finalizers, after-fork hooks and the exit sequence (CPython's multiprocessing.util).
 #include "mp/detail/lifecycle.hpp"
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -31,11 +32,20 @@ struct Registry {
   std::mutex mutex;
   FinalizerId next_id = 1;                  // ids grow with registration order
   std::map<FinalizerId, Finalizer> finalizers;
-  std::vector<std::function<void()>> after_fork;
+  std::uint64_t next_hook_id = 1;           // likewise
+  std::map<std::uint64_t, std::function<void()>> after_fork;
 };
 
 Registry& registry() {
-  static Registry* instance = new Registry;  // never destroyed: used from atexit
+  static Registry* instance = [] {
+    auto* r = new Registry;  // never destroyed: used from atexit
+    // fork() waits for the registry to be consistent (no other thread inside a registration), so
+    // a forked child finds whole maps; in the child only the forking thread exists, and the mutex
+    // it held is made anew.
+    pthread_atfork([] { registry().mutex.lock(); }, [] { registry().mutex.unlock(); },
+                   [] { new (&registry().mutex) std::mutex; });
+    return r;
+  }();
   return *instance;
 }
 
@@ -102,24 +112,87 @@ void run_finalizer(FinalizerId id) {
 
 void cancel_finalizer(FinalizerId id) {
   Registry& r = registry();
-  std::lock_guard lock(r.mutex);
-  r.finalizers.erase(id);
+  std::function<void()> fn;  // destroyed after the mutex is released
+  {
+    std::lock_guard lock(r.mutex);
+    auto it = r.finalizers.find(id);
+    if (it == r.finalizers.end()) return;
+    fn = std::move(it->second.fn);
+    r.finalizers.erase(it);
+  }
 }
 
-void register_after_fork(std::function<void()> fn) {
+namespace {
+
+std::uint64_t add_after_fork_hook(std::function<void()> fn) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  r.after_fork.push_back(std::move(fn));
+  std::uint64_t id = r.next_hook_id++;
+  r.after_fork.emplace(id, std::move(fn));
+  return id;
+}
+
+}  // namespace
+
+void register_after_fork(std::function<void()> fn) { (void)add_after_fork_hook(std::move(fn)); }
+
+AfterForkHook::AfterForkHook(std::function<void()> fn) : id_(add_after_fork_hook(std::move(fn))) {}
+
+AfterForkHook& AfterForkHook::operator=(AfterForkHook&& other) noexcept {
+  if (this != &other) {
+    reset();
+    id_ = other.id_;
+    other.id_ = 0;
+  }
+  return *this;
+}
+
+void AfterForkHook::reset() noexcept {
+  if (id_ == 0) return;
+  Registry& r = registry();
+  std::function<void()> fn;  // destroyed after the mutex is released
+  {
+    std::lock_guard lock(r.mutex);
+    if (auto it = r.after_fork.find(id_); it != r.after_fork.end()) {
+      fn = std::move(it->second);
+      r.after_fork.erase(it);
+    }
+  }
+  id_ = 0;
+}
+
+std::size_t after_fork_hook_count() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.after_fork.size();
+}
+
+std::size_t finalizer_count() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.finalizers.size();
 }
 
 void after_fork_in_child() {
   Registry& r = registry();
-  // Another thread of the parent may have held the mutex at fork(): only this thread exists now.
-  new (&r.mutex) std::mutex;
-  r.finalizers.clear();
+  std::vector<std::uint64_t> ids;
+  std::map<FinalizerId, Finalizer> inherited;  // destroyed without the mutex held
+  {
+    std::lock_guard lock(r.mutex);
+    inherited.swap(r.finalizers);
+    ids.reserve(r.after_fork.size());
+    for (const auto& entry : r.after_fork) ids.push_back(entry.first);
+  }
   exiting.store(false);
-  std::vector<std::function<void()>> hooks = r.after_fork;
-  for (auto& hook : hooks) {
+  // A hook may register or unregister hooks: each is looked up afresh, run without the mutex.
+  for (std::uint64_t id : ids) {
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(r.mutex);
+      auto it = r.after_fork.find(id);
+      if (it == r.after_fork.end()) continue;
+      hook = it->second;
+    }
     try {
       hook();
     } catch (...) {

@@ -70,6 +70,7 @@ QueueCore::~QueueCore() {
   // As CPython's Finalize(self, _finalize_close) on garbage collection: the feeder flushes and
   // stops; its join finalizer still holds the process's exit until it has, and is gone with the
   // feeder thread (so is everything the feeder holds).
+  fork_reset_.reset();
   std::optional<FinalizerId> close_id;
   {
     std::lock_guard lock(state_mutex_);
@@ -79,11 +80,8 @@ QueueCore::~QueueCore() {
 }
 
 void QueueCore::register_fork_reset() {
-  // The hook holds a weak reference to a token the queue owns, so a queue destroyed before a fork
-  // is left alone (CPython's weak registry). Hooks are never unregistered (a few bytes each).
-  register_after_fork([this, alive = std::weak_ptr<void>(alive_token_)] {
-    if (!alive.expired()) reset_after_fork();
-  });
+  // Unregistered when the queue is destroyed (CPython's weak registry).
+  fork_reset_ = AfterForkHook([this] { reset_after_fork(); });
 }
 
 void QueueCore::reset_after_fork() {

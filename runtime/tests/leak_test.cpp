@@ -38,25 +38,31 @@ struct Census {
   int fds = 0;
   int mappings = 0;
   int threads = 0;
+  std::size_t after_fork_hooks = 0;  // what every fork child runs
+  std::size_t finalizers = 0;        // what exit runs (and every fork child discards)
   bool operator==(const Census&) const = default;
   friend std::ostream& operator<<(std::ostream& out, const Census& c) {
-    return out << "{fds " << c.fds << ", mappings " << c.mappings << ", threads " << c.threads << "}";
+    return out << "{fds " << c.fds << ", mappings " << c.mappings << ", threads " << c.threads
+               << ", after-fork hooks " << c.after_fork_hooks << ", finalizers " << c.finalizers
+               << "}";
   }
 };
 
 Census census() {
-  return {entries_in("/proc/self/fd"), segment_mapping_count(), entries_in("/proc/self/task")};
+  return {entries_in("/proc/self/fd"), segment_mapping_count(), entries_in("/proc/self/task"),
+          mp::detail::after_fork_hook_count(), mp::detail::finalizer_count()};
 }
 
 // Runs round(i) `rounds` times and expects the census back at its value before the first round.
 // Queue feeder threads end shortly after their queue: the census is given time to settle. One
-// round runs first, uncounted, so that one-time state (a forkserver, the feeder registry, the
-// allocator's arenas) exists before the baseline is taken.
+// round runs first, uncounted, so that one-time state (a forkserver, the feeder registry) exists
+// before the baseline is taken, once that round's threads have ended (the test's own thread is
+// the only one left between tests).
 template <class Round>
 void expect_no_leak(int rounds, Round round) {
   round(-1);
-  Census before;
-  ASSERT_TRUE(mp_test::eventually([&] { return (before = census()) == census(); }));
+  ASSERT_TRUE(mp_test::eventually([] { return entries_in("/proc/self/task") == 1; }));
+  const Census before = census();
   for (int i = 0; i < rounds; ++i) round(i);
   Census after;
   EXPECT_TRUE(mp_test::eventually([&] { return (after = census()) == before; }, 20s))
@@ -71,6 +77,50 @@ TEST(LeakTest, UsedQueue) {
     q.put(i);
     ASSERT_EQ(q.get(), i);
   });
+}
+
+TEST(LeakTest, UnusedQueue) {
+  expect_no_leak(2000, [](int) { mp::Queue<int> q; });
+}
+
+TEST(LeakTest, ClosedAndJoinedQueue) {
+  expect_no_leak(2000, [](int i) {
+    mp::Queue<int> q;
+    q.put(i);
+    ASSERT_EQ(q.get(), i);
+    q.close();
+    q.join_thread();
+  });
+}
+
+// What a fork child does before its target (after-fork hooks, inherited finalizers dropped) is
+// in proportion to the objects alive at the fork, not to every object the parent ever made.
+TEST(LeakTest, ForkChildInheritsNoHookOfDestroyedQueues) {
+  auto hooks_in_fork_child = [] {
+    mp::Process child(mp::ProcessOptions{.start_method = "fork"}, +[] {
+      mp::exit(static_cast<int>(mp::detail::after_fork_hook_count() * 16 +
+                                mp::detail::finalizer_count()));
+    });
+    child.start();
+    mp_test::join_bounded(child);
+    return child.exitcode().value_or(-1);
+  };
+  {
+    mp::Queue<int> warm_up;  // the first put registers this process's feeder registry
+    warm_up.put(0);
+    ASSERT_EQ(warm_up.get(), 0);
+  }
+  const int before = hooks_in_fork_child();
+  ASSERT_GE(before, 0);
+  ASSERT_LT(before, 128);  // the exit code carries it
+  for (int i = 0; i < 1000; ++i) {
+    mp::Queue<int> q;
+    q.put(i);
+    ASSERT_EQ(q.get(), i);
+  }
+  EXPECT_EQ(hooks_in_fork_child(), before);
+  mp::Queue<int> alive;
+  EXPECT_EQ(hooks_in_fork_child(), before + 16);  // a live queue's hook is there
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 //   hold does not finish exiting until someone reads it. Both hold the feeder weakly, and the
 //   join finalizer ends with the feeder thread (CPython ties it to the thread object): a queue
 //   destroyed without close() or join_thread() leaves nothing behind once its feeder has flushed.
-// - a fork child starts with an empty buffer, no feeder, not closed (register_after_fork).
+// - a fork child starts with an empty buffer, no feeder, not closed (an AfterForkHook).
 //
 // The read side differs from CPython in one way that is not observable: a consumer holding the
 // read lock reads as many bytes as the pipe has into a buffer in shared memory (so one read(2)
@@ -185,7 +185,7 @@ class QueueCore {
   bool join_cancelled_ = false;
   std::optional<FinalizerId> join_finalizer_;
   std::optional<FinalizerId> close_finalizer_;
-  std::shared_ptr<void> alive_token_ = std::make_shared<char>();  // see register_fork_reset()
+  AfterForkHook fork_reset_;  // reset_after_fork() in a fork child, while this queue lives
 };
 
 // One SimpleQueue object in this process: a locked pipe, no feeder.
