@@ -8,16 +8,6 @@
 
 namespace parity {
 
-double median(std::vector<double> samples) {
-  if (samples.empty()) return 0;
-  std::size_t middle = samples.size() / 2;
-  std::nth_element(samples.begin(), samples.begin() + middle, samples.end());
-  double upper = samples[middle];
-  if (samples.size() % 2 == 1) return upper;
-  double lower = *std::max_element(samples.begin(), samples.begin() + middle);
-  return (lower + upper) / 2;
-}
-
 std::string format_metric_value(double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.6g", value);

@@ -8,11 +8,9 @@
 #include <vector>
 
 #include "case_result.hpp"
+#include "sample_statistics.hpp"  // median
 
 namespace parity {
-
-// The median of the samples (the mean of the middle two for an even count); 0 for no samples.
-double median(std::vector<double> samples);
 
 // A metric value as histograms and reasons print it: %.6g ("4", "0.25", "1e+06").
 std::string format_metric_value(double value);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "statistics.hpp"
@@ -57,6 +58,50 @@ TEST(MannWhitney, ExactSmallSamples) {
   RankTest small = mann_whitney_u({1, 2, 3}, {2.5, 5});
   EXPECT_EQ(small.u, 5);
   EXPECT_NEAR(small.p_greater, 0.2, 1e-12);
+}
+
+namespace {
+
+// A baseline 0..n1-1 and n2 current values, without ties, such that exactly u (baseline, current)
+// pairs have the current value larger: current value j sits above min(n1, what is left) baselines.
+std::pair<std::vector<double>, std::vector<double>> samples_with_u(int n1, int n2, int u) {
+  std::vector<double> baseline, current;
+  for (int i = 0; i < n1; ++i) baseline.push_back(i);
+  int left = u;
+  for (int j = 0; j < n2; ++j) {
+    int above = std::min(n1, left);
+    left -= above;
+    current.push_back(above - 0.5 + 1e-3 * j);
+  }
+  return {baseline, current};
+}
+
+}  // namespace
+
+TEST(MannWhitney, ExactTailsMatchPublishedCriticalValues) {
+  // Critical values of U for equal sample sizes (two-tailed alpha = 0.05 and 0.01; e.g. Zar,
+  // Biostatistical Analysis, table B.11): the largest U with P(U <= crit) <= alpha/2. By symmetry
+  // the one-sided p that current is larger, at U' = n1 n2 - crit, is <= alpha/2, and one step
+  // less extreme it is above.
+  struct Row {
+    int n, crit_05, crit_01;
+  };
+  for (Row row : {Row{5, 2, 0}, Row{6, 5, 2}, Row{8, 13, 7}, Row{10, 23, 16}, Row{20, 127, 105}}) {
+    const int all = row.n * row.n;
+    for (auto [crit, alpha] : {std::pair{row.crit_05, 0.05}, std::pair{row.crit_01, 0.01}}) {
+      auto [baseline, current] = samples_with_u(row.n, row.n, all - crit);
+      RankTest at = mann_whitney_u(baseline, current);
+      ASSERT_TRUE(at.exact);
+      ASSERT_EQ(at.u, all - crit);
+      EXPECT_LE(at.p_greater, alpha / 2) << "n = " << row.n << ", U = " << all - crit;
+      auto [baseline2, current2] = samples_with_u(row.n, row.n, all - crit - 1);
+      RankTest beyond = mann_whitney_u(baseline2, current2);
+      EXPECT_GT(beyond.p_greater, alpha / 2) << "n = " << row.n << ", U = " << all - crit - 1;
+    }
+  }
+  // P(U = 0) for 3 vs 3 is 1 / C(6, 3) = 0.05.
+  auto [baseline, current] = samples_with_u(3, 3, 9);
+  EXPECT_NEAR(mann_whitney_u(baseline, current).p_greater, 0.05, 1e-12);
 }
 
 TEST(MannWhitney, NormalApproximationWithTies) {
