@@ -98,6 +98,10 @@ std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
         set_ratio_to_python(result, results[*python_index]);
     }
   }
+  for (auto& result : results) summarize_samples(result);
+  for (auto& result : results)
+    if (result.impl == Impl::cpp)
+      set_operation_ratios(result, python_index ? &results[*python_index] : nullptr);
   return results;
 }
 

@@ -10,6 +10,7 @@
 #include "case_spec.hpp"
 #include "result_code.hpp"
 #include "run_record.hpp"
+#include "sample_statistics.hpp"
 
 namespace parity {
 
@@ -47,6 +48,15 @@ struct HistogramKeyLess {
 // A histogram: value -> number of runs.
 using Histogram = std::map<std::string, int, HistogramKeyLess>;
 
+// A benchmark operation of a cpp result (a sample name X with no "floor." prefix): mp against
+// CPython (median of X on the cpp side / on the python side) and against the raw OS floor measured
+// in the same program (median of X / median of floor.X), each with its bootstrap 95% CI. Ratios of
+// the values as printed: for times < 1 means mp is faster, for rates (items/s, B/s) > 1 does.
+struct OperationRatios {
+  std::optional<RatioEstimate> to_python;
+  std::optional<RatioEstimate> to_floor;
+};
+
 struct CaseResult {
   std::string case_id;
   StartMethod start_method = StartMethod::fork;
@@ -60,6 +70,9 @@ struct CaseResult {
   std::vector<NormalizedRun> runs;
   double median_wall_s = 0;
   std::optional<double> ratio_to_python;  // cpp results: median wall / python median wall
+  std::map<std::string, SampleSummary> sample_summaries;  // @sample name -> every run's, pooled
+  std::map<std::string, std::string> sample_units;
+  std::map<std::string, OperationRatios> operation_ratios;  // cpp results of benchmark cases
   Histogram outcome_histogram;
   std::map<std::string, Histogram> metric_histograms;  // metric -> value -> runs
 };

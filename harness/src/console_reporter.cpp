@@ -41,6 +41,11 @@ std::string format_seconds(double seconds) {
   return fmt::format("{:.0f} us", seconds * 1e6);
 }
 
+std::string format_measure(double value, const std::string& unit) {
+  std::string text = fmt::format("{:.4g}", value);
+  return unit.empty() ? text : text + " " + unit;
+}
+
 namespace {
 
 const char* ansi(ConsoleColor color) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 
 #include "reporter.hpp"
@@ -60,7 +61,69 @@ json run_json(const NormalizedRun& run) {
   };
 }
 
-json result_json(const CaseResult& result) {
+json ratio_json(const std::optional<RatioEstimate>& ratio) {
+  if (!ratio) return nullptr;
+  return {{"ratio", ratio->ratio}, {"low", ratio->low}, {"high", ratio->high}};
+}
+
+json sample_summaries_json(const CaseResult& result) {
+  json summaries = json::object();
+  for (const auto& [name, summary] : result.sample_summaries) {
+    auto unit = result.sample_units.find(name);
+    summaries[name] = {
+        {"unit", unit == result.sample_units.end() ? "" : unit->second},
+        {"n", summary.n},
+        {"median", summary.median},
+        {"median_ci", {summary.median_ci.low, summary.median_ci.high}},
+        {"median_ci_coverage", summary.median_ci.coverage},
+        {"q1", summary.q1},
+        {"q3", summary.q3},
+        {"iqr", summary.iqr()},
+        {"mad", summary.mad},
+    };
+  }
+  return summaries;
+}
+
+json operation_ratios_json(const CaseResult& result) {
+  json ratios = json::object();
+  for (const auto& [name, ratio] : result.operation_ratios)
+    ratios[name] = {{"to_python", ratio_json(ratio.to_python)}, {"to_floor", ratio_json(ratio.to_floor)}};
+  return ratios;
+}
+
+json metadata_json(const RunMetadata& metadata, const RunSummary& summary) {
+  return {
+      {"git_commit", metadata.source.commit},
+      {"git_dirty", metadata.source.dirty ? json(*metadata.source.dirty) : json(nullptr)},
+      {"parity_version", metadata.build.parity_version},
+      {"build_type", metadata.build.build_type},
+      {"compiler", metadata.build.compiler},
+      {"host", metadata.host},
+      {"cpu_model", metadata.cpu_model},
+      {"cores", metadata.cores},
+      {"kernel", metadata.kernel},
+      {"load_at_start", metadata.load_at_start},
+      {"load_at_end", summary.load_at_end},
+  };
+}
+
+json startup_floor_json(const RunSummary& summary) {
+  json floors = json::object();
+  for (const auto& [impl, walls] : summary.startup_floor_s)
+    floors[to_string(impl)] = {{"median_s", median(walls)}, {"wall_s", walls}};
+  return floors;
+}
+
+// The result's median wall time minus its implementation's start-up floor (never below 0).
+json net_wall_json(const CaseResult& result, const RunSummary& summary) {
+  auto floor = summary.startup_floor_s.find(result.impl);
+  if (result.runs.empty() || floor == summary.startup_floor_s.end() || floor->second.empty())
+    return nullptr;
+  return std::max(0.0, result.median_wall_s - median(floor->second));
+}
+
+json result_json(const CaseResult& result, const RunSummary& summary) {
   json runs = json::array();
   for (const auto& run : result.runs) runs.push_back(run_json(run));
   auto slash = result.case_id.find('/');
@@ -76,10 +139,13 @@ json result_json(const CaseResult& result) {
       {"expected_outcome", result.expected_outcome},
       {"override_reason", result.override_reason},
       {"median_wall_s", result.median_wall_s},
+      {"median_wall_net_s", net_wall_json(result, summary)},
       {"ratio_to_python",
        result.ratio_to_python ? json(*result.ratio_to_python) : json(nullptr)},
       {"outcome_histogram", result.outcome_histogram},
       {"metric_histograms", result.metric_histograms},
+      {"sample_summaries", sample_summaries_json(result)},
+      {"operation_ratios", operation_ratios_json(result)},
       {"runs", runs},
   };
 }
@@ -95,7 +161,7 @@ void JsonReporter::render(std::ostream& out, const RunSummary& summary) const {
   json roots = json::array();
   for (const auto& root : run.case_roots) roots.push_back(root.string());
   json results = json::array();
-  for (const auto& result : summary.results) results.push_back(result_json(result));
+  for (const auto& result : summary.results) results.push_back(result_json(result, summary));
   json report = {
       {"schema", "parity-report/1"},
       {"command", run.command},
@@ -111,6 +177,8 @@ void JsonReporter::render(std::ostream& out, const RunSummary& summary) const {
        {{"command", run.python},
         {"executable", run.python_executable},
         {"version", run.python_version}}},
+      {"metadata", metadata_json(run.metadata, summary)},
+      {"startup_floor", startup_floor_json(summary)},
       {"case_roots", roots},
       {"success", summary.success()},
       {"counts", summary.counts()},

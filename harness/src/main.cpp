@@ -1,5 +1,6 @@
-// The parity command line: list, run, show, record.
-// Exit status: 0 when every result is PASS, XFAIL or SKIP; 1 otherwise; 2 for usage errors.
+// The parity command line: list, run, show, record, compare.
+// Exit status: 0 when every result is PASS, XFAIL or SKIP (and, against a baseline, nothing
+// regressed); 1 otherwise; 2 for usage errors.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,11 +14,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "process_tree.hpp"
 #include "reference_store.hpp"
+#include "report_comparison.hpp"
 #include "reporter.hpp"
 #include "runner.hpp"
 
@@ -51,6 +55,17 @@ struct CommandLine {
   std::string reference_dir;
   bool no_reference = false;
   bool no_stacks = false;
+  std::string baseline;       // run --baseline / compare BASE
+  std::string compared;       // compare NEW
+  std::string markdown_file;  // run --markdown FILE
+  bool markdown = false;      // compare --markdown
+  GateOptions gate;
+
+  GateOptions gate_options() const {
+    if (!(gate.max_p > 0 && gate.max_p <= 1)) throw UsageError("--max-p: expected 0 < P <= 1");
+    if (!(gate.min_effect >= 0)) throw UsageError("--min-effect: expected a fraction >= 0, e.g. 0.1");
+    return gate;
+  }
 
   RunOptions run_options() const {
     RunOptions options;
@@ -102,6 +117,23 @@ void add_selection(CLI::App* command, CommandLine& line, bool with_filters = tru
       ->check(CLI::ExistingDirectory);
   command->add_flag("--exact", line.exact, "filters match whole case ids only");
   command->add_option("--start-method", line.start_method, "fork, spawn or forkserver");
+}
+
+void add_gate(CLI::App* command, CommandLine& line) {
+  command->add_option("--max-p", line.gate.max_p, "a change needs a one-sided U-test p below this")
+      ->capture_default_str();
+  command->add_option("--min-effect", line.gate.min_effect,
+                      "and a median change beyond this fraction (0.1: 10%)")
+      ->capture_default_str();
+}
+
+// The baseline of --baseline, read before the run so a bad file fails at once.
+ComparableRun read_baseline(const std::string& path) {
+  try {
+    return comparable_from_file(path);
+  } catch (const std::exception& error) {
+    throw UsageError(error.what());
+  }
 }
 
 void add_execution(CLI::App* command, CommandLine& line) {
@@ -200,16 +232,51 @@ int command_list(const CommandLine& line) {
   return all_loaded ? 0 : 1;
 }
 
+// The comparison of a run with its baseline: on the console, and as Markdown when asked.
+bool report_comparison(const RunComparison& comparison, const std::string& markdown_file) {
+  std::cout << "\n";
+  print_comparison(std::cout, comparison, stdout_is_tty());
+  if (!markdown_file.empty()) {
+    std::ostringstream markdown;
+    print_comparison_markdown(markdown, comparison);
+    write_file_atomically(markdown_file, markdown.str());
+  }
+  return !comparison.failed();
+}
+
 int command_run(const CommandLine& line) {
   RunOptions options = line.run_options();
   require_matches(options);
+  std::optional<ComparableRun> baseline;
+  if (!line.baseline.empty()) baseline = read_baseline(line.baseline);
+  if (!line.markdown_file.empty() && !baseline)
+    throw UsageError("--markdown: writes the comparison with a --baseline; none given");
+  GateOptions gate = line.gate_options();
   ReporterList reporters;
   reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
   if (!line.json_file.empty()) reporters.add(std::make_unique<JsonReporter>(line.json_file));
   if (!line.junit_file.empty()) reporters.add(std::make_unique<JunitReporter>(line.junit_file));
   Runner runner(options);
   RunSummary summary = runner.run(reporters);
-  return summary.success() ? 0 : 1;
+  bool clean = true;
+  if (baseline)
+    clean = report_comparison(
+        compare_reports(*baseline, comparable_from_results(summary.results, "this run"), gate),
+        line.markdown_file);
+  return summary.success() && clean ? 0 : 1;
+}
+
+int command_compare(const CommandLine& line) {
+  GateOptions gate = line.gate_options();
+  ComparableRun base = read_baseline(line.baseline);
+  ComparableRun current = read_baseline(line.compared);
+  RunComparison comparison = compare_reports(base, current, gate);
+  if (line.markdown) {
+    print_comparison_markdown(std::cout, comparison);
+  } else {
+    print_comparison(std::cout, comparison, stdout_is_tty());
+  }
+  return comparison.failed() ? 1 : 0;
 }
 
 // Runs the python side of every selected case x start method; the ReferenceWriter writes each
@@ -218,6 +285,7 @@ int command_record(const CommandLine& line) {
   RunOptions options = line.run_options();
   options.selection.impl = Impl::python;
   options.check_reference = false;  // a recording is never compared with the one it replaces
+  options.measure_startup_floor = false;
   require_matches(options);
   ReporterList reporters;
   reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
@@ -253,6 +321,7 @@ int command_show(CommandLine line, const std::string& case_name) {
     options.selection.exact = true;
   }
   options.repeat = 1;
+  options.measure_startup_floor = false;
   ShowReporter reporter(std::cout, terminal_width());
   Runner runner(options);
   RunSummary summary = runner.run(reporter, "show");
@@ -282,6 +351,10 @@ int main(int argc, char** argv) {
   run->add_option("--junit", line.junit_file, "write a JUnit XML report here");
   run->add_option("--reference", line.reference_dir, "recorded CPython results; default: reference/");
   run->add_flag("--no-reference", line.no_reference, "do not compare with recorded CPython results");
+  run->add_option("--baseline", line.baseline,
+                  "compare the results with this earlier results.json (as `parity compare`)");
+  run->add_option("--markdown", line.markdown_file, "write the --baseline comparison here as Markdown");
+  add_gate(run, line);
 
   auto* show = app.add_subcommand("show", "run one case on both sides and show it up close");
   show->add_option("case", show_case, "the case id (or a part that names one case)")->required();
@@ -296,8 +369,19 @@ int main(int argc, char** argv) {
   record->add_option("--repeat", line.repeat, "multiply each case's runs");
   record->add_option("--reference", line.reference_dir, "where to write; default: reference/");
 
+  auto* compare = app.add_subcommand(
+      "compare", "compare two results.json: conformance regressions and significant slowdowns");
+  compare->add_option("base", line.baseline, "the earlier results.json")->required();
+  compare->add_option("new", line.compared, "the later results.json")->required();
+  compare->add_flag("--markdown", line.markdown, "print GitHub-flavoured Markdown");
+  add_gate(compare, line);
+
+  app.set_version_flag("--version", [] { return version_text(PARITY_SOURCE_DIR); });
+
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
@@ -314,6 +398,7 @@ int main(int argc, char** argv) {
     if (*run) status = command_run(line);
     if (*show) status = command_show(line, show_case);
     if (*record) status = command_record(line);
+    if (*compare) status = command_compare(line);
     while (interrupted) ::pause();  // the interrupt thread kills what runs and exits
     return status;
   } catch (const UsageError& error) {

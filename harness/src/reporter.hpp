@@ -7,6 +7,7 @@
 //   report_context once, report_results once per finished case x start method (in completion
 //   order), finalize once with every result sorted by case, start method, implementation.
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "case_result.hpp"
+#include "run_metadata.hpp"
 
 namespace parity {
 
@@ -34,6 +36,7 @@ struct RunContext {
   double timeout_multiplier = 1;
   int total_results = 0;               // how many report_results entries will arrive
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
+  RunMetadata metadata;                // commit, build, machine, load at the start
 };
 
 // One finished case x start method: its results (one per implementation that ran), and where they
@@ -52,6 +55,10 @@ struct RunSummary {
   double busy_s = 0;                 // CPU time (user + sys) of the harness and all it reaped
   double worker_busy_s = 0;          // time worker threads spent running or building programs
   int jobs = 1;
+  std::array<double, 3> load_at_end{};  // load averages when the last case finished
+  // Wall seconds of each implementation's empty program (startup_floor.hpp); empty when the run
+  // did not measure it (a single case x start method, `show`, `record`).
+  std::map<Impl, std::vector<double>> startup_floor_s;
   bool success() const;              // every result PASS, XFAIL or SKIP
   std::map<std::string, int> counts() const;  // "PASS" -> n, only codes that occur
 };
@@ -165,5 +172,9 @@ std::string rerun_command(const RunRecord& record);
 
 // "1.23 s", "45.6 ms", "789 us": a duration for humans.
 std::string format_seconds(double seconds);
+
+// A sample value with 4 significant digits and its unit: "1.234 us", "3.5e+06 items/s"; "1.234"
+// for an empty unit.
+std::string format_measure(double value, const std::string& unit);
 
 }  // namespace parity

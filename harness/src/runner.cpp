@@ -14,6 +14,8 @@
 #include "case_evaluator.hpp"
 #include "launcher.hpp"
 #include "reference_store.hpp"
+#include "run_metadata.hpp"
+#include "startup_floor.hpp"
 #include "verdict.hpp"
 
 namespace parity {
@@ -166,6 +168,8 @@ class Execution {
     auto started = std::chrono::steady_clock::now();
     double cpu_before = process_cpu_seconds();
     RunContext context;
+    context.metadata = collect_run_metadata(PARITY_SOURCE_DIR);
+    context.started_at = context.metadata.started_at;
     context.command = command;
     context.python = options_.python;
     PythonIdentity python = identify_python(launcher_, options_.python);
@@ -193,6 +197,10 @@ class Execution {
     total_ = context.total_results;
     reporter_.report_context(context);
 
+    std::map<Impl, std::vector<double>> startup_floor;
+    if (options_.measure_startup_floor && units_.size() > 1 && !cancelled())
+      startup_floor = measure_startup_floor(
+          launcher_, {python_executable_, mp_startup_program(options_.build_dir), 5});
     for (auto& batch : immediate) publish(std::move(batch.results), batch.spec);
     run_tasks(shared_tasks_, jobs());
     run_tasks(exclusive_tasks_, 1);
@@ -206,6 +214,8 @@ class Execution {
     summary.busy_s = process_cpu_seconds() - cpu_before;
     summary.jobs = jobs();
     summary.worker_busy_s = worker_busy_s_;
+    summary.load_at_end = load_average();
+    summary.startup_floor_s = std::move(startup_floor);
     reporter_.finalize(summary);
     return summary;
   }

@@ -40,6 +40,10 @@ struct RunOptions {
   std::filesystem::path reference_dir = std::filesystem::path(PARITY_SOURCE_DIR) / "reference";
   bool check_reference = true;    // REFERENCE-CHANGED when live CPython differs from a recording
   bool collect_stacks = true;     // on timeout, stacks of every process before the kill
+  // Time each implementation's empty program once per run (startup_floor.hpp) when the run holds
+  // more than one case x start method (a single one, as CTest runs them, would pay more for it
+  // than for the case).
+  bool measure_startup_floor = true;
   // Set (by a signal handler's helper) to stop: no new program starts, nothing more is reported,
   // and run() returns without calling finalize.
   const std::atomic<bool>* cancel = nullptr;

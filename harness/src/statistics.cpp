@@ -45,6 +45,46 @@ void set_ratio_to_python(CaseResult& cpp, const CaseResult& python) {
   cpp.ratio_to_python = wall_time_ratio(cpp.median_wall_s, python.median_wall_s);
 }
 
+std::map<std::string, std::vector<double>> pooled_samples(const std::vector<NormalizedRun>& runs) {
+  std::map<std::string, std::vector<double>> pooled;
+  for (const NormalizedRun& run : runs)
+    for (const auto& [name, values] : run.samples) {
+      auto& all = pooled[name];
+      all.insert(all.end(), values.begin(), values.end());
+    }
+  return pooled;
+}
+
+void summarize_samples(CaseResult& result) {
+  result.sample_summaries.clear();
+  result.sample_units.clear();
+  for (const auto& [name, values] : pooled_samples(result.runs)) result.sample_summaries[name] = summarize(values);
+  for (const NormalizedRun& run : result.runs)
+    for (const auto& [name, unit] : run.sample_units) result.sample_units.emplace(name, unit);
+}
+
+void set_operation_ratios(CaseResult& cpp, const CaseResult* python) {
+  cpp.operation_ratios.clear();
+  const auto cpp_samples = pooled_samples(cpp.runs);
+  const auto python_samples = python ? pooled_samples(python->runs) : decltype(cpp_samples){};
+  auto unit_of = [](const CaseResult& result, const std::string& name) {
+    auto unit = result.sample_units.find(name);
+    return unit == result.sample_units.end() ? std::string() : unit->second;
+  };
+  constexpr std::string_view floor_prefix = "floor.";
+  for (const auto& [name, values] : cpp_samples) {
+    if (name.starts_with(floor_prefix)) continue;
+    OperationRatios ratios;
+    const std::string unit = unit_of(cpp, name);
+    if (auto other = python_samples.find(name); other != python_samples.end() && unit_of(*python, name) == unit)
+      ratios.to_python = median_ratio(values, other->second);
+    const std::string floor_name = std::string(floor_prefix) + name;
+    if (auto floor = cpp_samples.find(floor_name); floor != cpp_samples.end() && unit_of(cpp, floor_name) == unit)
+      ratios.to_floor = median_ratio(values, floor->second);
+    cpp.operation_ratios[name] = ratios;
+  }
+}
+
 namespace {
 
 // P(U >= u) and P(U <= u) for U = #pairs (baseline, current) with current > baseline, under H0,

@@ -27,6 +27,14 @@ std::optional<double> wall_time_ratio(double cpp_median_s, double python_median_
 // Sets cpp.ratio_to_python from both results' medians (left empty when a side has no runs).
 void set_ratio_to_python(CaseResult& cpp, const CaseResult& python);
 
+// Every run's samples of each name, concatenated in run order, and each name's unit.
+std::map<std::string, std::vector<double>> pooled_samples(const std::vector<NormalizedRun>& runs);
+// Sets result.sample_summaries and sample_units from its runs.
+void summarize_samples(CaseResult& result);
+// Sets cpp.operation_ratios for each sample name X of cpp without the "floor." prefix: to_python
+// when python has X in the same unit, to_floor when cpp has floor.X in the same unit.
+void set_operation_ratios(CaseResult& cpp, const CaseResult* python);
+
 // Two-sample Mann-Whitney U test (Wilcoxon rank-sum), ties given their mean rank.
 struct RankTest {
   double u = 0;                // U of the `current` sample

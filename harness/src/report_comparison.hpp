@@ -1,0 +1,114 @@
+#pragma once
+// Comparing two runs (`parity compare BASE.json NEW.json`, `parity run --baseline`,
+// `parity run --against-build`): per case x start method x implementation, the conformance
+// transition (PASS -> FAIL is a regression, FAIL -> PASS a fix) and, per @sample metric, whether
+// it got significantly slower or faster.
+//
+// A metric changed when the one-sided Mann-Whitney U test on the pooled samples of every run gives
+// p < max_p AND the medians differ by more than min_effect (the cost ratio new/base beyond
+// 1 + min_effect, or below 1 / (1 + min_effect)): significance alone would flag a 1% shift on a
+// quiet machine, size alone any noisy one. The gate (what makes `compare` exit 1) is the
+// regressions and the slowdowns of mp's own operations: the cpp side's metrics other than
+// `floor.*`. CPython's metrics and the OS floors are shown beside them, as evidence of a machine
+// that changed between the runs, but never fail it.
+
+#include <map>
+#include <ostream>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "case_result.hpp"
+#include "sample_statistics.hpp"
+
+namespace parity {
+
+// What a comparison needs of one result.
+struct ComparableResult {
+  ResultCode code = ResultCode::unresolved;
+  std::map<std::string, std::vector<double>> samples;  // every run's samples, pooled
+  std::map<std::string, std::string> units;
+};
+
+using ResultKey = std::tuple<std::string, StartMethod, Impl>;  // case id, start method, impl
+
+struct ComparableRun {
+  std::string label;  // shown in headers: "a1b2c3d4e5f6 (2026-05-01T10:00:00Z)", or a path
+  std::map<ResultKey, ComparableResult> results;
+};
+
+// From a JSON report (docs/report-schema.md); label_fallback when it has no commit to show.
+// Throws std::runtime_error naming what is wrong.
+ComparableRun comparable_from_json(const nlohmann::json& report, const std::string& label_fallback);
+// Reads and parses a results.json. Throws std::runtime_error naming the file.
+ComparableRun comparable_from_file(const std::string& path);
+// From results in memory (the run that just ended).
+ComparableRun comparable_from_results(const std::vector<CaseResult>& results, const std::string& label);
+
+struct GateOptions {
+  double max_p = 0.01;       // one-sided p must be below this
+  double min_effect = 0.10;  // and the median must move by more than this fraction
+  int min_samples = 5;       // per side; fewer are never called a change
+};
+
+enum class Transition {
+  regression,  // a success (PASS, XFAIL, SKIP) became a failure
+  fix,         // a failure became a success
+  changed,     // another change of code (FAIL -> CRASH, PASS -> XFAIL, ...)
+  added,       // only in the new run
+  removed,     // only in the base run
+};
+std::string to_string(Transition transition);
+
+struct ConformanceChange {
+  ResultKey key;
+  std::optional<ResultCode> base_code;  // empty when added
+  std::optional<ResultCode> new_code;   // empty when removed
+  Transition transition = Transition::changed;
+};
+
+enum class MetricVerdict { slowdown, speedup, unchanged, too_few_samples, units_differ };
+std::string to_string(MetricVerdict verdict);
+
+struct MetricChange {
+  ResultKey key;
+  std::string metric;
+  std::string unit;
+  SampleSummary base;
+  SampleSummary current;
+  // new cost / base cost: new/base median for times, base/new for rates (items/s, B/s), so > 1 is
+  // always slower. With its bootstrap 95% CI.
+  std::optional<RatioEstimate> cost_ratio;
+  double p = 1;  // one-sided p of the verdict's direction (of a slowdown when unchanged)
+  MetricVerdict verdict = MetricVerdict::unchanged;
+  bool gated = false;  // counts for the gate: cpp side, not a floor
+};
+
+struct RunComparison {
+  std::string base_label;
+  std::string new_label;
+  GateOptions options;
+  std::vector<ConformanceChange> conformance;  // only results whose code changed
+  std::vector<MetricChange> metrics;           // every metric present in both runs
+  int regressions() const;
+  int gated_slowdowns() const;
+  bool failed() const { return regressions() > 0 || gated_slowdowns() > 0; }
+};
+
+// The comparison for people: conformance transitions, then one row per metric (base and new medians
+// with their 95% CIs, the cost ratio with its CI, p, the verdict), then the gate's conclusion.
+// Console text (color: ANSI, for a TTY) or GitHub-flavoured Markdown for a pull-request comment or
+// a CI job summary (unchanged metrics folded into a <details> block).
+void print_comparison(std::ostream& out, const RunComparison& comparison, bool color = false);
+void print_comparison_markdown(std::ostream& out, const RunComparison& comparison);
+
+RunComparison compare_reports(const ComparableRun& base, const ComparableRun& current,
+                              const GateOptions& options = {});
+
+// Whether a time-per-operation unit (ns, us, ms, s) rather than a rate (items/s, B/s).
+bool is_time_unit(const std::string& unit);
+
+}  // namespace parity

@@ -1,0 +1,210 @@
+// compare_reports on synthetic runs: conformance transitions, significant slowdowns and speed-ups
+// of times and rates, what counts for the gate, and reading reports from JSON.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <random>
+#include <sstream>
+
+#include "report_comparison.hpp"
+
+using namespace parity;
+using nlohmann::json;
+
+namespace {
+
+std::vector<double> noisy(double center, int count, unsigned seed, double spread = 0.03) {
+  std::mt19937 random(seed);
+  std::normal_distribution<double> noise(0, spread * center);
+  std::vector<double> values;
+  for (int i = 0; i < count; ++i) values.push_back(center + noise(random));
+  return values;
+}
+
+ComparableResult result(ResultCode code, std::map<std::string, std::vector<double>> samples = {},
+                        std::map<std::string, std::string> units = {}) {
+  return ComparableResult{code, std::move(samples), std::move(units)};
+}
+
+const ResultKey queue_cpp{"perf/queue", StartMethod::fork, Impl::cpp};
+const ResultKey queue_python{"perf/queue", StartMethod::fork, Impl::python};
+
+const MetricChange& metric_of(const RunComparison& comparison, const ResultKey& key, const std::string& name) {
+  for (const auto& change : comparison.metrics)
+    if (change.key == key && change.metric == name) return change;
+  throw std::runtime_error("no metric " + name);
+}
+
+}  // namespace
+
+TEST(ReportComparison, ConformanceTransitions) {
+  ComparableRun base, current;
+  auto key = [](const char* id) { return ResultKey{id, StartMethod::spawn, Impl::cpp}; };
+  base.results[key("a/regressed")] = result(ResultCode::pass);
+  current.results[key("a/regressed")] = result(ResultCode::fail);
+  base.results[key("a/fixed")] = result(ResultCode::crash);
+  current.results[key("a/fixed")] = result(ResultCode::pass);
+  base.results[key("a/worse_failure")] = result(ResultCode::fail);
+  current.results[key("a/worse_failure")] = result(ResultCode::crash);
+  base.results[key("a/same")] = result(ResultCode::xfail);
+  current.results[key("a/same")] = result(ResultCode::xfail);
+  base.results[key("a/gone")] = result(ResultCode::pass);
+  current.results[key("a/new")] = result(ResultCode::fail);
+
+  RunComparison comparison = compare_reports(base, current);
+  std::map<std::string, Transition> seen;
+  for (const auto& change : comparison.conformance) seen[std::get<0>(change.key)] = change.transition;
+  EXPECT_EQ(seen, (std::map<std::string, Transition>{{"a/regressed", Transition::regression},
+                                                     {"a/fixed", Transition::fix},
+                                                     {"a/worse_failure", Transition::changed},
+                                                     {"a/gone", Transition::removed},
+                                                     {"a/new", Transition::added}}));
+  EXPECT_EQ(comparison.regressions(), 1);
+  EXPECT_TRUE(comparison.failed());
+
+  current.results[key("a/regressed")] = result(ResultCode::pass);
+  EXPECT_FALSE(compare_reports(base, current).failed()) << "a new failing case is no regression";
+}
+
+TEST(ReportComparison, ThreeTimesSlowerIsASlowdownOfMp) {
+  ComparableRun base, current;
+  base.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(10, 30, 1)}}, {{"put", "us"}});
+  current.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(30, 30, 2)}}, {{"put", "us"}});
+  RunComparison comparison = compare_reports(base, current);
+  const MetricChange& put = metric_of(comparison, queue_cpp, "put");
+  EXPECT_EQ(put.verdict, MetricVerdict::slowdown);
+  EXPECT_TRUE(put.gated);
+  EXPECT_LT(put.p, 1e-6);
+  ASSERT_TRUE(put.cost_ratio);
+  EXPECT_NEAR(put.cost_ratio->ratio, 3, 0.15);
+  EXPECT_LT(put.cost_ratio->low, put.cost_ratio->ratio);
+  EXPECT_GT(put.cost_ratio->high, put.cost_ratio->ratio);
+  EXPECT_EQ(comparison.gated_slowdowns(), 1);
+  EXPECT_TRUE(comparison.failed());
+  // The other way round it is a speed-up, which never fails.
+  RunComparison reverse = compare_reports(current, base);
+  EXPECT_EQ(metric_of(reverse, queue_cpp, "put").verdict, MetricVerdict::speedup);
+  EXPECT_FALSE(reverse.failed());
+}
+
+TEST(ReportComparison, RatesAreSlowerWhenSmaller) {
+  ComparableRun base, current;
+  base.results[queue_cpp] = result(ResultCode::pass, {{"throughput", noisy(1e6, 20, 3)}}, {{"throughput", "items/s"}});
+  current.results[queue_cpp] = result(ResultCode::pass, {{"throughput", noisy(0.5e6, 20, 4)}}, {{"throughput", "items/s"}});
+  RunComparison comparison = compare_reports(base, current);
+  const MetricChange& throughput = metric_of(comparison, queue_cpp, "throughput");
+  EXPECT_EQ(throughput.verdict, MetricVerdict::slowdown);
+  ASSERT_TRUE(throughput.cost_ratio);
+  EXPECT_NEAR(throughput.cost_ratio->ratio, 2, 0.1);  // cost = 1/rate: twice as slow
+  EXPECT_EQ(metric_of(compare_reports(current, base), queue_cpp, "throughput").verdict,
+            MetricVerdict::speedup);
+}
+
+TEST(ReportComparison, OnlyMpsOwnOperationsGate) {
+  ComparableRun base, current;
+  base.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(10, 30, 5)}, {"floor.put", noisy(2, 30, 6)}},
+                                   {{"put", "us"}, {"floor.put", "us"}});
+  current.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(10, 30, 7)}, {"floor.put", noisy(6, 30, 8)}},
+                                      {{"put", "us"}, {"floor.put", "us"}});
+  base.results[queue_python] = result(ResultCode::pass, {{"put", noisy(20, 30, 9)}}, {{"put", "us"}});
+  current.results[queue_python] = result(ResultCode::pass, {{"put", noisy(60, 30, 10)}}, {{"put", "us"}});
+  RunComparison comparison = compare_reports(base, current);
+  EXPECT_EQ(metric_of(comparison, queue_cpp, "put").verdict, MetricVerdict::unchanged);
+  const MetricChange& floor = metric_of(comparison, queue_cpp, "floor.put");
+  EXPECT_EQ(floor.verdict, MetricVerdict::slowdown);
+  EXPECT_FALSE(floor.gated);
+  const MetricChange& cpython = metric_of(comparison, queue_python, "put");
+  EXPECT_EQ(cpython.verdict, MetricVerdict::slowdown);
+  EXPECT_FALSE(cpython.gated);
+  EXPECT_FALSE(comparison.failed());
+}
+
+TEST(ReportComparison, BothSignificanceAndSizeAreConfigurable) {
+  ComparableRun base, current;
+  base.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(10, 40, 11, 0.01)}}, {{"put", "us"}});
+  current.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(11.5, 40, 12, 0.01)}}, {{"put", "us"}});
+  EXPECT_EQ(metric_of(compare_reports(base, current), queue_cpp, "put").verdict, MetricVerdict::slowdown);
+  GateOptions lenient;
+  lenient.min_effect = 0.2;  // 15% is significant but below the effect asked for
+  EXPECT_EQ(metric_of(compare_reports(base, current, lenient), queue_cpp, "put").verdict,
+            MetricVerdict::unchanged);
+  GateOptions strict;
+  strict.max_p = 1e-30;  // no sample this size can be that sure
+  EXPECT_EQ(metric_of(compare_reports(base, current, strict), queue_cpp, "put").verdict,
+            MetricVerdict::unchanged);
+}
+
+TEST(ReportComparison, TooFewSamplesOrOtherUnitsAreNotJudged) {
+  ComparableRun base, current;
+  base.results[queue_cpp] = result(ResultCode::pass, {{"put", {1, 1.1, 0.9}}, {"get", noisy(5, 10, 13)}},
+                                   {{"put", "us"}, {"get", "us"}});
+  current.results[queue_cpp] = result(ResultCode::pass, {{"put", {9, 9.1, 8.9}}, {"get", noisy(5000, 10, 14)}},
+                                      {{"put", "us"}, {"get", "ns"}});
+  RunComparison comparison = compare_reports(base, current);
+  EXPECT_EQ(metric_of(comparison, queue_cpp, "put").verdict, MetricVerdict::too_few_samples);
+  EXPECT_EQ(metric_of(comparison, queue_cpp, "get").verdict, MetricVerdict::units_differ);
+  EXPECT_FALSE(comparison.failed());
+}
+
+TEST(ReportComparison, ReadsJsonReportsAndPoolsRuns) {
+  json report = {
+      {"schema", "parity-report/1"},
+      {"started_at", "2026-05-01T10:00:00Z"},
+      {"metadata", {{"git_commit", "0123456789abcdef0123"}, {"git_dirty", true}}},
+      {"results",
+       {{{"case", "perf/queue"},
+         {"start_method", "fork"},
+         {"impl", "cpp"},
+         {"result", "PASS"},
+         {"runs",
+          {{{"samples", {{"put", {1.0, 2.0}}}}, {"sample_units", {{"put", "us"}}}},
+           {{"samples", {{"put", {3.0}}}}, {"sample_units", {{"put", "us"}}}}}}}}}};
+  ComparableRun run = comparable_from_json(report, "base.json");
+  EXPECT_EQ(run.label, "0123456789ab, dirty (2026-05-01T10:00:00Z)");
+  ASSERT_EQ(run.results.count(queue_cpp), 1u);
+  EXPECT_EQ(run.results[queue_cpp].code, ResultCode::pass);
+  EXPECT_EQ(run.results[queue_cpp].samples["put"], (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(run.results[queue_cpp].units["put"], "us");
+
+  EXPECT_THROW(comparable_from_json(json{{"schema", "other"}}, "x.json"), std::runtime_error);
+  json bad_code = report;
+  bad_code["results"][0]["result"] = "GREAT";
+  try {
+    comparable_from_json(bad_code, "x.json");
+    FAIL() << "accepted an unknown result code";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("x.json: results[0]: unknown result 'GREAT'"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(comparable_from_file("/nonexistent/base.json"), std::runtime_error);
+}
+
+TEST(ReportComparison, RendersConsoleAndMarkdown) {
+  ComparableRun base, current;
+  base.label = "base-label";
+  current.label = "new-label";
+  base.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(10, 30, 15)}, {"get", noisy(4, 30, 16)}},
+                                   {{"put", "us"}, {"get", "us"}});
+  current.results[queue_cpp] = result(ResultCode::fail, {{"put", noisy(30, 30, 17)}, {"get", noisy(4, 30, 18)}},
+                                      {{"put", "us"}, {"get", "us"}});
+  RunComparison comparison = compare_reports(base, current);
+  std::ostringstream console;
+  print_comparison(console, comparison);
+  const std::string text = console.str();
+  EXPECT_NE(text.find("base base-label -> new new-label"), std::string::npos) << text;
+  EXPECT_NE(text.find("regression  perf/queue [fork] cpp  PASS -> FAIL"), std::string::npos) << text;
+  EXPECT_NE(text.find("slower"), std::string::npos) << text;
+  EXPECT_NE(text.find("REGRESSED: 1 conformance regression, 1 significant slowdown of mp"), std::string::npos)
+      << text;
+
+  std::ostringstream markdown;
+  print_comparison_markdown(markdown, comparison);
+  const std::string md = markdown.str();
+  EXPECT_NE(md.find("### parity: regressed"), std::string::npos) << md;
+  EXPECT_NE(md.find("| regression | perf/queue [fork] cpp | PASS | FAIL |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| perf/queue [fork] cpp | put |"), std::string::npos) << md;
+  EXPECT_NE(md.find("**slower**"), std::string::npos) << md;
+  EXPECT_NE(md.find("<details><summary>1 metric without a significant change</summary>"), std::string::npos)
+      << md;
+}
