@@ -242,6 +242,8 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
       out_ << "  @" << metric << "\n" << histogram_text(histogram, total, "    ");
   }
 
+  out_ << performance_table(summary);
+
   // Totals.
   out_ << "\n";
   std::string totals;

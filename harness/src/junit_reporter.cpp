@@ -58,6 +58,37 @@ std::string details(const CaseResult& result) {
   return text;
 }
 
+// <properties> of a benchmark result: each @sample metric's summary and, on cpp results, each
+// operation's ratios to CPython and to the floor with their 95% CIs (empty without samples).
+std::string properties_xml(const CaseResult& result) {
+  std::string xml;
+  auto property = [&](const std::string& name, const std::string& value) {
+    xml += fmt::format("        <property name=\"{}\" value=\"{}\"/>\n", xml_escape(name), xml_escape(value));
+  };
+  auto number = [](double value) { return fmt::format("{:.6g}", value); };
+  for (const auto& [name, summary] : result.sample_summaries) {
+    auto unit = result.sample_units.find(name);
+    const std::string prefix = "sample." + name + ".";
+    property(prefix + "unit", unit == result.sample_units.end() ? "" : unit->second);
+    property(prefix + "n", std::to_string(summary.n));
+    property(prefix + "median", number(summary.median));
+    property(prefix + "median_ci_low", number(summary.median_ci.low));
+    property(prefix + "median_ci_high", number(summary.median_ci.high));
+    property(prefix + "iqr", number(summary.iqr()));
+    property(prefix + "mad", number(summary.mad));
+  }
+  for (const auto& [name, ratios] : result.operation_ratios) {
+    for (auto [which, ratio] : {std::pair{"to_python", &ratios.to_python}, std::pair{"to_floor", &ratios.to_floor}}) {
+      if (!*ratio) continue;
+      const std::string prefix = "ratio." + name + "." + which;
+      property(prefix, number((*ratio)->ratio));
+      property(prefix + "_ci_low", number((*ratio)->low));
+      property(prefix + "_ci_high", number((*ratio)->high));
+    }
+  }
+  return xml.empty() ? xml : "      <properties>\n" + xml + "      </properties>\n";
+}
+
 std::string testcase_xml(const CaseResult& result) {
   std::string name = result.case_id.substr(result.case_id.find('/') + 1);
   std::string classname = result.case_id;  // "queues/join" -> "queues.join": CI tools group on dots
@@ -68,20 +99,21 @@ std::string testcase_xml(const CaseResult& result) {
       to_string(result.impl), total_wall(result));
   std::string first_reason = result.reasons.empty() ? to_string(result.code) : result.reasons.front();
   std::string message = to_string(result.code) + ": " + first_reason;
+  std::string body = properties_xml(result);
   const JunitElement element = info(result.code).junit;
   switch (element) {
     case JunitElement::none:
-      return xml + "/>\n";
+      break;
     case JunitElement::skipped:
-      return xml + fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                               xml_escape(message));
+      body += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(message));
+      break;
     case JunitElement::error:
     case JunitElement::failure:
-      return xml + fmt::format(">\n      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n    </testcase>\n",
-                               element_name(element), xml_escape(message), to_string(result.code),
-                               xml_escape(details(result)));
+      body += fmt::format("      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n", element_name(element),
+                          xml_escape(message), to_string(result.code), xml_escape(details(result)));
+      break;
   }
-  return xml + "/>\n";
+  return body.empty() ? xml + "/>\n" : xml + ">\n" + body + "    </testcase>\n";
 }
 
 }  // namespace

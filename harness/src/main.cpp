@@ -55,6 +55,7 @@ struct CommandLine {
   std::string reference_dir;
   bool no_reference = false;
   bool no_stacks = false;
+  std::vector<std::string> params;  // run --param KEY=VALUE
   std::string baseline;       // run --baseline / compare BASE
   std::string compared;       // compare NEW
   std::string markdown_file;  // run --markdown FILE
@@ -96,6 +97,12 @@ struct CommandLine {
     if (jobs < 0) throw UsageError("-j: expected a positive number of jobs");
     if (repeat < 1) throw UsageError("--repeat: expected at least 1");
     if (!(timeout_multiplier > 0)) throw UsageError("--timeout-multiplier: expected a positive factor");
+    for (const auto& param : params) {
+      std::size_t equals = param.find('=');
+      if (equals == std::string::npos || equals == 0)
+        throw UsageError("--param: expected KEY=VALUE, got " + param);
+      options.params[param.substr(0, equals)] = param.substr(equals + 1);
+    }
     options.jobs = jobs;
     options.repeat = repeat;
     options.timeout_multiplier = timeout_multiplier;
@@ -244,6 +251,13 @@ bool report_comparison(const RunComparison& comparison, const std::string& markd
   return !comparison.failed();
 }
 
+// "this run (1a2b3c4d5e6f, dirty)": the new side of a --baseline comparison.
+std::string this_run_label() {
+  SourceRevision source = source_revision(PARITY_SOURCE_DIR);
+  if (source.commit.empty()) return "this run";
+  return "this run (" + source.commit.substr(0, 12) + (source.dirty.value_or(false) ? ", dirty)" : ")");
+}
+
 int command_run(const CommandLine& line) {
   RunOptions options = line.run_options();
   require_matches(options);
@@ -261,7 +275,7 @@ int command_run(const CommandLine& line) {
   bool clean = true;
   if (baseline)
     clean = report_comparison(
-        compare_reports(*baseline, comparable_from_results(summary.results, "this run"), gate),
+        compare_reports(*baseline, comparable_from_results(summary.results, this_run_label()), gate),
         line.markdown_file);
   return summary.success() && clean ? 0 : 1;
 }
@@ -347,6 +361,10 @@ int main(int argc, char** argv) {
   run->add_option("--impl", line.impl, "run one implementation only: cpp or python");
   run->add_option("--repeat", line.repeat, "multiply each case's runs");
   run->add_option("--shard", line.shard, "run shard I of N (1-based), e.g. 2/4");
+  run->add_option("--param", line.params,
+                  "KEY=VALUE given to every selected case as --param (repeatable; replaces the "
+                  "case's own value)")
+      ->allow_extra_args(false);
   run->add_option("--json", line.json_file, "write the JSON report here (docs/report-schema.md)");
   run->add_option("--junit", line.junit_file, "write a JUnit XML report here");
   run->add_option("--reference", line.reference_dir, "recorded CPython results; default: reference/");

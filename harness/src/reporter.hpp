@@ -173,6 +173,12 @@ std::string rerun_command(const RunRecord& record);
 // "1.23 s", "45.6 ms", "789 us": a duration for humans.
 std::string format_seconds(double seconds);
 
+// The console's Performance table: one row per benchmark operation (an @sample name without the
+// "floor." prefix) and case x start method: CPython's, mp's and the floor's medians, mp/CPython and
+// mp/floor with their 95% CIs; then the start-up floors when the run measured them. Empty when
+// there is neither.
+std::string performance_table(const RunSummary& summary);
+
 // A sample value with 4 significant digits and its unit: "1.234 us", "3.5e+06 items/s"; "1.234"
 // for an empty unit.
 std::string format_measure(double value, const std::string& unit);

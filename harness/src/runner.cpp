@@ -189,6 +189,9 @@ class Execution {
     python_version_ = context.python_version;
 
     cases_ = select_cases(options_.selection);
+    for (auto& loaded : cases_)
+      if (loaded.spec)
+        for (const auto& [key, value] : options_.params) loaded.spec->params[key] = value;
     std::vector<Batch> immediate;  // unresolved and skipped, reported first
     for (const auto& loaded : cases_) plan(loaded, immediate);
     context.total_results = 0;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ struct RunOptions {
   int repeat = 1;                 // multiplies each case's `runs`
   double timeout_multiplier = 1;  // scales each case's timeout_s
   std::string python = "python3";
+  // --param KEY=VALUE: added to (or replacing) every selected case's params, e.g. a benchmark's
+  // batches or an injected slowdown.
+  std::map<std::string, std::string> params;
   std::filesystem::path build_dir = PARITY_BUILD_DIR;
   // Recorded CPython results: reference/<python-version>/<case id>/<start method>.json.
   std::filesystem::path reference_dir = std::filesystem::path(PARITY_SOURCE_DIR) / "reference";
