@@ -5,8 +5,6 @@
 // Each invocation gets a unique PARITY_E2E_TOKEN in its environment; every process of its tree
 // inherits it, so "nothing left" is checked by scanning /proc/*/environ for the token.
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,190 +12,22 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "parity_invocation.hpp"
 #include "temp_dir.hpp"
 
 namespace {
 
+using namespace parity::test_support;
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-const fs::path fixtures = PARITY_FIXTURES_DIR;
-
-struct Invocation {
-  int exit_code = -1;  // -1: killed (by the test's deadline or a signal)
-  bool deadline_hit = false;
-  std::string output;  // stdout and stderr, interleaved
-  std::string token;
-};
-
-std::string unique_token() {
-  std::random_device device;
-  return "e2e-" + std::to_string(::getpid()) + "-" + std::to_string(device()) + "-" +
-         std::to_string(device());
-}
-
-// Pids of live processes (other than zombies) whose environment holds PARITY_E2E_TOKEN=token.
-std::vector<int> processes_with_token(const std::string& token) {
-  std::vector<int> found;
-  const std::string needle = "PARITY_E2E_TOKEN=" + token;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream status(entry.path() / "status");
-    std::string line;
-    bool zombie = false;
-    while (std::getline(status, line)) {
-      if (line.rfind("State:", 0) == 0) {
-        zombie = line.find('Z') != std::string::npos;
-        break;
-      }
-    }
-    if (zombie) continue;
-    std::ifstream environ(entry.path() / "environ", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(environ)), std::istreambuf_iterator<char>());
-    std::size_t at = 0;
-    while (at < text.size()) {
-      std::size_t end = text.find('\0', at);
-      if (end == std::string::npos) end = text.size();
-      if (text.compare(at, end - at, needle) == 0) {
-        found.push_back(std::stoi(name));
-        break;
-      }
-      at = end + 1;
-    }
-  }
-  return found;
-}
-
-std::string command_line_of(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::replace(text.begin(), text.end(), '\0', ' ');
-  return text;
-}
-
-// Runs parity with args in its own process group; kills the group at the deadline. With
-// interrupt_when set, sends parity SIGINT once a process of its tree has that in its command line.
-Invocation run_parity(const std::vector<std::string>& args,
-                      std::chrono::seconds deadline = std::chrono::seconds(280),
-                      const std::string& interrupt_when = "") {
-  Invocation result;
-  result.token = unique_token();
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-  std::vector<std::string> argv_text = {PARITY_EXE};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::string token_entry = "PARITY_E2E_TOKEN=" + result.token;
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::dup2(pipe_fds[1], 1);
-    ::dup2(pipe_fds[1], 2);
-    ::putenv(token_entry.data());
-    ::unsetenv("COLUMNS");
-    std::vector<char*> argv;
-    for (auto& arg : argv_text) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);
-  ::close(pipe_fds[1]);
-  auto stop_at = std::chrono::steady_clock::now() + deadline;
-  char buffer[65536];
-  bool interrupt_pending = !interrupt_when.empty();
-  for (;;) {
-    if (interrupt_pending) {
-      for (int other : processes_with_token(result.token)) {
-        if (other != pid && command_line_of(other).find(interrupt_when) != std::string::npos) {
-          ::kill(pid, SIGINT);
-          interrupt_pending = false;
-          break;
-        }
-      }
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        stop_at - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      result.deadline_hit = true;
-      ::kill(-pid, SIGKILL);
-      break;
-    }
-    pollfd poll_fd{pipe_fds[0], POLLIN, 0};
-    int ready = ::poll(&poll_fd, 1, static_cast<int>(std::min<long long>(left.count(), 100)));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) continue;
-    ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer);
-    if (got <= 0) break;
-    result.output.append(buffer, static_cast<std::size_t>(got));
-  }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-// Nothing of the invocation's tree may be alive once parity has exited. A leftover is killed (so the
-// test does not leak it either) and reported.
-void expect_no_process_left(const Invocation& invocation) {
-  auto left = processes_with_token(invocation.token);
-  for (int attempt = 0; attempt < 20 && !left.empty(); ++attempt) {  // zombies being reaped
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    left = processes_with_token(invocation.token);
-  }
-  for (int pid : left) ::kill(pid, SIGKILL);
-  EXPECT_TRUE(left.empty()) << left.size() << " process(es) of the run still alive, first pid "
-                            << (left.empty() ? 0 : left.front());
-}
-
-using parity::test_support::TempDir;
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  EXPECT_TRUE(in.good()) << "no report at " << file;
-  if (!in) return json::object();
-  return json::parse(in);
-}
-
-// "case [method] impl" -> the result entry.
-std::map<std::string, json> results_by_key(const json& report) {
-  std::map<std::string, json> results;
-  for (const auto& result : report.value("results", json::array())) {
-    results[result["case"].get<std::string>() + " [" + result["start_method"].get<std::string>() +
-            "] " + result["impl"].get<std::string>()] = result;
-  }
-  return results;
-}
-
-std::string joined_reasons(const json& result) {
-  std::string text;
-  for (const auto& reason : result["reasons"]) text += reason.get<std::string>() + "\n";
-  return text;
-}
-
-std::vector<std::string> common_args() { return {"--cases", fixtures.string(), "--python", PARITY_PYTHON}; }
-
-std::vector<std::string> with_common(std::vector<std::string> args) {
-  auto common = common_args();
-  args.insert(args.end(), common.begin(), common.end());
-  return args;
-}
 
 // The leftover check itself: a process carrying the token is found (so "nothing found" means
 // something).
@@ -252,6 +82,7 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
     expected[std::string("hangs/expected [fork] ") + impl] = "PASS";
     expected[std::string("hangs/expected [spawn] ") + impl] = "PASS";
     expected[std::string("crashes/segfault [fork] ") + impl] = "CRASH";
+    expected[std::string("bench/spin [fork] ") + impl] = "PASS";
     expected[std::string("leaks/grandchild [fork] ") + impl] = "FAIL";
   }
 
@@ -293,7 +124,7 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
 
   std::ifstream junit_file(dir.path() / "junit.xml");
   std::string junit((std::istreambuf_iterator<char>(junit_file)), std::istreambuf_iterator<char>());
-  EXPECT_NE(junit.find("<testsuites name=\"parity\" tests=\"36\" failures=\"7\" errors=\"12\""),
+  EXPECT_NE(junit.find("<testsuites name=\"parity\" tests=\"38\" failures=\"7\" errors=\"12\""),
             std::string::npos)
       << junit.substr(0, 400);
   EXPECT_NE(junit.find("<testsuite name=\"hangs\""), std::string::npos);
@@ -349,7 +180,7 @@ TEST(EndToEnd, ListNamesCasesAndMalformedOnes) {
   EXPECT_EQ(list.exit_code, 1) << list.output;  // malformed fixtures
   EXPECT_NE(list.output.find("basic/passes  [fork,spawn,forkserver]"), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("malformed/wrong_type  UNRESOLVED"), std::string::npos) << list.output;
-  EXPECT_NE(list.output.find("9 cases"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("10 cases"), std::string::npos) << list.output;
 }
 
 TEST(EndToEnd, ShowOnAHangShowsStacksOfBothTrees) {
