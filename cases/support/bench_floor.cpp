@@ -225,36 +225,61 @@ void PipeEcho::round_trips(std::int64_t n, std::size_t bytes) {
   }
 }
 
+void PipeEcho::chunked_round_trips(std::int64_t items, std::int64_t chunk_items, std::size_t item_bytes) {
+  for (std::int64_t done = 0; done < items; done += chunk_items) {
+    round_trips(1, static_cast<std::size_t>(std::min(chunk_items, items - done)) * item_bytes);
+  }
+}
+
+std::int64_t default_map_chunksize(std::int64_t items, int workers) noexcept {
+  const std::int64_t per = 4 * static_cast<std::int64_t>(workers);
+  return std::max<std::int64_t>(1, (items + per - 1) / per);
+}
+
 // ---- PipeStream ---------------------------------------------------------------------------------
 
-PipeStream::PipeStream(std::size_t item_bytes) : item_bytes_(item_bytes), item_(item_bytes, 'x') {
+namespace {
+constexpr std::size_t kPipeCapacity = 64 * 1024;
+}  // namespace
+
+PipeStream::PipeStream(std::size_t item_bytes)
+    : item_bytes_(item_bytes), buffer_(std::max(item_bytes, kPipeCapacity), 'x') {
   if (item_bytes == 0) throw std::invalid_argument("PipeStream: items of 0 bytes");
   const auto requests = make_pipe();
-  const auto items = make_pipe();
-  const std::vector<char>& item = item_;
-  child_ = fork_partner({requests[0], items[1]}, [&] {
+  const auto stream = make_pipe();
+  const std::vector<char>& buffer = buffer_;
+  child_ = fork_partner({requests[0], stream[1]}, [&] {
     std::int64_t count = 0;
     while (read_at_least(requests[0], reinterpret_cast<char*>(&count), sizeof count, sizeof count) != 0) {
-      for (std::int64_t i = 0; i < count; ++i) {
-        if (!write_all(items[1], item.data(), item.size())) ::_exit(1);
+      for (std::size_t left = static_cast<std::size_t>(count) * item_bytes; left > 0;) {
+        const std::size_t chunk = std::min(left, buffer.size());
+        if (!write_all(stream[1], buffer.data(), chunk)) ::_exit(1);
+        left -= chunk;
       }
     }
   });
   ::close(requests[0]);
-  ::close(items[1]);
+  ::close(stream[1]);
   requests_ = requests[1];
-  items_ = items[0];
+  stream_ = stream[0];
 }
 
 PipeStream::~PipeStream() {
   close_fd(requests_);
-  close_fd(items_);  // a child still writing gets EPIPE and exits
+  close_fd(stream_);  // a child still writing gets EPIPE and exits
   reap(child_, false);
 }
 
 void PipeStream::transfer(std::int64_t items) {
   send_or_throw(requests_, reinterpret_cast<const char*>(&items), sizeof items, "PipeStream: write");
-  for (std::int64_t i = 0; i < items; ++i) receive_or_throw(items_, item_.data(), item_bytes_, "PipeStream: read");
+  for (std::size_t left = static_cast<std::size_t>(items) * item_bytes_; left > 0;) {
+    const std::size_t got = read_at_least(stream_, buffer_.data(), 1, std::min(left, buffer_.size()));
+    if (got == 0) {
+      if (errno == 0) errno = EPIPE;  // the partner is gone
+      throw_errno("PipeStream: read");
+    }
+    left -= got;
+  }
 }
 
 // ---- FutexPingPong ------------------------------------------------------------------------------

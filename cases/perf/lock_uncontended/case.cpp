@@ -1,38 +1,33 @@
-// Uncontended Lock acquire+release, timed in the program (the case's metric) and as a whole run.
+// Uncontended Lock acquire+release in one process, timed in batches after a warm-up; beside the
+// floor, a compare-and-swap lock word in shared memory.
 #include <mp/mp.hpp>
+#include <parity/bench.hpp>
+#include <parity/bench_floor.hpp>
+#include <parity/case_main.hpp>
 
-#include <chrono>
-#include <cstdio>
+#include <cstdint>
 #include <iostream>
-#include <string>
-#include <string_view>
 
 namespace {
 
-constexpr int kPairs = 1'000'000;
+namespace bench = parity::bench;
 
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--start-method") return argv[i + 1];
-  }
-  return "fork";
+void run_case(const parity::CaseArgs& args) {
+  const bench::Batches batches = bench::batches_from(args, {.warmup = 2, .timed = 20, .size = 100000});
+  mp::Lock lock;
+  bench::SharedWordLock floor;
+  auto acquire_release = [&](std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      lock.acquire();
+      lock.release();
+    }
+  };
+  std::cout << "Lock acquire+release: " << batches.timed << " batches of " << batches.size << std::endl;
+  bench::run_batches(batches, {{"acquire_release", bench::Unit::ns, acquire_release},
+                               {"floor.acquire_release", bench::Unit::ns, [&](std::int64_t n) { floor.acquire_release(n); }}});
+  std::cout << "lock free afterwards: " << (lock.acquire(false) ? "yes" : "no") << std::endl;
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
-  mp::Lock lock;
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kPairs; ++i) {
-    lock.acquire();
-    lock.release();
-  }
-  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  std::cout << "acquired and released a Lock " << kPairs << " times" << std::endl;
-  std::cout << "lock free afterwards: " << (lock.acquire(false) ? "yes" : "no") << std::endl;
-  char metric[96];
-  std::snprintf(metric, sizeof metric, "@metric ns_per_acquire_release %.1f ns", elapsed.count() / kPairs * 1e9);
-  std::cout << metric << std::endl;
-}
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

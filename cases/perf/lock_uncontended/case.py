@@ -1,18 +1,25 @@
+# Uncontended Lock acquire+release in one process, timed in batches after a warm-up.
 import multiprocessing as mp
+import os
 import sys
-import time
 
-PAIRS = 1_000_000
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import bench  # cases/support/bench.py
+import case_args  # cases/support/case_args.py
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    args = case_args.parse()
+    mp.set_start_method(args.start_method)
+    batches = bench.batches_from(args, timed=20, size=100000)
     lock = mp.Lock()
-    start = time.perf_counter()
-    for _ in range(PAIRS):
-        lock.acquire()
-        lock.release()
-    elapsed = time.perf_counter() - start
-    print(f"acquired and released a Lock {PAIRS} times", flush=True)
+
+    def acquire_release(n):
+        acquire, release = lock.acquire, lock.release
+        for _ in range(n):
+            acquire()
+            release()
+
+    print(f"Lock acquire+release: {batches.timed} batches of {batches.size}", flush=True)
+    bench.run_batches(batches, [bench.Series("acquire_release", "ns", acquire_release)])
     print(f"lock free afterwards: {'yes' if lock.acquire(False) else 'no'}", flush=True)
-    print(f"@metric ns_per_acquire_release {elapsed / PAIRS * 1e9:.1f} ns", flush=True)

@@ -190,6 +190,16 @@ TEST(BenchFloor, PipeEchoReturnsEveryMessageAndReapsItsPartner) {
   EXPECT_TRUE(no_children());
 }
 
+TEST(BenchFloor, ChunkedRoundTripsShipEveryChunk) {
+  EXPECT_EQ(default_map_chunksize(20000, 2), 2500);
+  EXPECT_EQ(default_map_chunksize(10, 2), 2);  // CPython: divmod(10, 8) = (1, 2) -> 2
+  EXPECT_EQ(default_map_chunksize(8, 2), 1);
+  EXPECT_EQ(default_map_chunksize(0, 2), 1);
+  PipeEcho echo(2500 * 1024);
+  echo.chunked_round_trips(20001, 2500, 1024);  // 8 full chunks and one of a single item
+  EXPECT_THROW(echo.chunked_round_trips(5000, 2501, 1024), std::invalid_argument);
+}
+
 TEST(BenchFloor, APartnerThatIsGoneIsAnError) {
   PipeEcho echo;
   echo.round_trips(1, 8);
@@ -197,6 +207,15 @@ TEST(BenchFloor, APartnerThatIsGoneIsAnError) {
   ASSERT_EQ(partners.size(), 1u);
   ::kill(partners[0], SIGKILL);
   EXPECT_THROW(echo.round_trips(10, 8), std::system_error);
+}
+
+TEST(BenchFloor, AStreamWhosePartnerIsGoneIsAnError) {
+  PipeStream stream(8);
+  stream.transfer(1);
+  const std::vector<pid_t> partners = children();
+  ASSERT_EQ(partners.size(), 1u);
+  ::kill(partners[0], SIGKILL);
+  EXPECT_THROW(stream.transfer(10), std::system_error);
 }
 
 TEST(BenchFloor, PartnersKeepNoOtherDescriptorOpen) {

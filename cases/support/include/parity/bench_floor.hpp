@@ -46,6 +46,10 @@ class PipeEcho {
 
   // std::invalid_argument when bytes is 0 or above max_message_bytes.
   void round_trips(std::int64_t n, std::size_t bytes);
+  // `items` of item_bytes there and back in chunks of chunk_items (the last may be shorter): one
+  // round trip per chunk, as Pool.map ships each chunk to a worker and its results back. A chunk
+  // must fit in max_message_bytes.
+  void chunked_round_trips(std::int64_t items, std::int64_t chunk_items, std::size_t item_bytes);
 
  private:
   std::size_t max_message_bytes_;
@@ -55,9 +59,14 @@ class PipeEcho {
   pid_t child_ = -1;
 };
 
-// A child that writes items of item_bytes into a pipe, one write() per item, when asked:
-// transfer(n) asks for n items and reads each with read()s of exactly item_bytes. The raw pipe
-// bandwidth at that item size.
+// Pool.map's default chunksize for `items` on `workers` processes: ceil(items / (4 * workers)), as
+// CPython computes it (and mp::Pool).
+std::int64_t default_map_chunksize(std::int64_t items, int workers) noexcept;
+
+// A child that streams bytes into a pipe when asked: transfer(n) asks for n items of item_bytes
+// and reads them all. The child writes them back to back, each write() as large as a pipe holds
+// (64 KiB) or one whole item when items are larger, and the parent reads with buffers of that
+// size: raw pipe bandwidth for the same bytes, a bound no framing or batching can beat.
 class PipeStream {
  public:
   explicit PipeStream(std::size_t item_bytes);
@@ -69,9 +78,9 @@ class PipeStream {
 
  private:
   std::size_t item_bytes_;
-  std::vector<char> item_;
+  std::vector<char> buffer_;  // one write's worth
   int requests_ = -1;
-  int items_ = -1;
+  int stream_ = -1;
   pid_t child_ = -1;
 };
 
