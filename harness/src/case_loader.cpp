@@ -9,7 +9,7 @@
 
 #include <toml++/toml.h>
 
-#include "case_spec.hpp"
+#include "case_loader.hpp"
 #include "normalizer.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// ConsoleReporter, ReporterList, RunSummary and the small formatting helpers shared by reporters.
+// ConsoleReporter: progress lines, then the summary table, failures and distributions.
 
 #include <fmt/format.h>
 
@@ -8,44 +8,10 @@
 #include <thread>
 #include <tuple>
 
+#include "normalizer.hpp"
 #include "reporter.hpp"
 
 namespace parity {
-
-bool RunSummary::success() const {
-  return std::all_of(results.begin(), results.end(),
-                     [](const CaseResult& result) { return !is_failure(result.code); });
-}
-
-std::map<std::string, int> RunSummary::counts() const {
-  std::map<std::string, int> counts;
-  for (const auto& result : results) ++counts[to_string(result.code)];
-  return counts;
-}
-
-void ReporterList::report_context(const RunContext& context) {
-  for (auto& reporter : reporters_) reporter->report_context(context);
-}
-
-void ReporterList::report_results(const ResultBatch& batch) {
-  for (auto& reporter : reporters_) reporter->report_results(batch);
-}
-
-void ReporterList::finalize(const RunSummary& summary) {
-  for (auto& reporter : reporters_) reporter->finalize(summary);
-}
-
-std::string format_seconds(double seconds) {
-  if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
-  if (seconds >= 1e-3) return fmt::format("{:.1f} ms", seconds * 1e3);
-  return fmt::format("{:.0f} us", seconds * 1e6);
-}
-
-std::string format_measure(double value, const std::string& unit) {
-  std::string text = fmt::format("{:.4g}", value);
-  return unit.empty() ? text : text + " " + unit;
-}
-
 namespace {
 
 const char* ansi(ConsoleColor color) {
@@ -209,20 +175,13 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
     if (!result.override_reason.empty())
       out_ << "  documented divergence: " << result.override_reason << "\n";
     if (!result.runs.empty()) out_ << "  rerun: " << rerun_command(result.runs.front().record) << "\n";
-    if (!result.diff.empty()) {
-      std::size_t start = 0;
-      while (start < result.diff.size()) {
-        std::size_t end = result.diff.find('\n', start);
-        if (end == std::string::npos) end = result.diff.size();
-        std::string diff_line = result.diff.substr(start, end - start);
-        const char* tint = !color                          ? ""
-                           : diff_line.rfind("+", 0) == 0   ? ansi(ConsoleColor::green)
-                           : diff_line.rfind("-", 0) == 0   ? ansi(ConsoleColor::red)
-                           : diff_line.rfind("@@", 0) == 0  ? ansi(ConsoleColor::cyan)
-                                                            : "";
-        out_ << "    " << tint << diff_line << (*tint ? "\033[0m" : "") << "\n";
-        start = end + 1;
-      }
+    for (const std::string& diff_line : split_lines(result.diff)) {
+      const char* tint = !color                          ? ""
+                         : diff_line.rfind("+", 0) == 0   ? ansi(ConsoleColor::green)
+                         : diff_line.rfind("-", 0) == 0   ? ansi(ConsoleColor::red)
+                         : diff_line.rfind("@@", 0) == 0  ? ansi(ConsoleColor::cyan)
+                                                          : "";
+      out_ << "    " << tint << diff_line << (*tint ? "\033[0m" : "") << "\n";
     }
   }
 

@@ -20,15 +20,37 @@
 // process that both leaves the group and clears its environment before exec escapes detection.
 //
 // /dev/shm: see shm_sandbox.hpp (each run gets a private /dev/shm where privileges allow).
-// Python: the launcher writes a sitecustomize.py into its temp directory and prepends that
-// directory to PYTHONPATH (keeping any existing value); it registers faulthandler on SIGUSR2 for
+// Python: the launcher writes a sitecustomize.py (harness/src/sitecustomize.py, embedded at build
+// time) into its temp directory and prepends that directory to PYTHONPATH (keeping any existing value); it registers faulthandler on SIGUSR2 for
 // all threads, writing to $PARITY_STACKS_DIR/<pid>.txt through a descriptor >= 1000 (so the case's
 // own descriptor numbers do not shift), re-armed in forked children, and chains to any other
 // sitecustomize on the path. Python started with -I or -E is not armed; gdb is used instead.
 
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "run_record.hpp"
 
 namespace parity {
+
+// Everything the launcher needs to run one program once.
+struct LaunchOptions {
+  std::vector<std::string> argv;                  // argv[0] is a path (or a name found on PATH)
+  std::filesystem::path cwd;                      // empty: the harness's cwd
+  std::map<std::string, std::string> env_overrides;  // on top of the harness's environment
+  std::chrono::milliseconds timeout{10'000};
+  bool python = false;          // arm faulthandler in every Python process (if collect_stacks)
+  bool collect_stacks = true;   // on timeout, dump stacks of every process before killing
+  // On timeout: SIGTERM to the tree, this long for it to exit, then SIGKILL.
+  std::chrono::milliseconds kill_grace{200};
+  // After the main process exited: how long what is left of its tree may take to exit by itself
+  // (Python's resource tracker and forkserver notice their parent's exit asynchronously) before
+  // it counts as leaked and is killed. Costs nothing when nothing is left.
+  std::chrono::milliseconds leak_grace{1'000};
+};
 
 class Launcher {
  public:

@@ -21,6 +21,10 @@ namespace parity {
 std::span<const std::string_view> builtin_rule_sets();
 bool is_builtin_rule_set(std::string_view name);
 
+// Splits text into lines as a reader would: a final newline ends the last line, a trailing '\r'
+// is dropped ("a\r\nb" and "a\nb\n" are both {"a", "b"}; "" is no line).
+std::vector<std::string> split_lines(std::string_view text);
+
 // One parsed "@metric NAME VALUE [UNIT]" line.
 struct MetricLine {
   std::string name;

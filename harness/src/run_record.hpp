@@ -1,8 +1,7 @@
 #pragma once
 // What one run of one case program produced: plain data, filled by the Launcher, read by the
-// normalizer, comparators, verdicts and reporters.
+// normalizer, comparators, verdicts and reporters. (What to run is LaunchOptions, launcher.hpp.)
 
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -39,22 +38,6 @@ class ExitStatus {
 // "SIGSEGV" for 11; "SIG<n>" for unknown numbers. And back: 11 for "SIGSEGV" or "SEGV".
 std::string signal_name(int signal);
 std::optional<int> signal_number(std::string_view name);
-
-// Everything the launcher needs to run one program once.
-struct LaunchOptions {
-  std::vector<std::string> argv;                  // argv[0] is a path (or a name found on PATH)
-  std::filesystem::path cwd;                      // empty: the harness's cwd
-  std::map<std::string, std::string> env_overrides;  // on top of the harness's environment
-  std::chrono::milliseconds timeout{10'000};
-  bool python = false;          // arm faulthandler in every Python process (if collect_stacks)
-  bool collect_stacks = true;   // on timeout, dump stacks of every process before killing
-  // On timeout: SIGTERM to the tree, this long for it to exit, then SIGKILL.
-  std::chrono::milliseconds kill_grace{200};
-  // After the main process exited: how long what is left of its tree may take to exit by itself
-  // (Python's resource tracker and forkserver notice their parent's exit asynchronously) before
-  // it counts as leaked and is killed. Costs nothing when nothing is left.
-  std::chrono::milliseconds leak_grace{1'000};
-};
 
 // One process found in the program's tree (for stacks and leaks).
 struct ProcessInfo {

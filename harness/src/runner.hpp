@@ -1,34 +1,21 @@
 #pragma once
-// The runner: discovers cases, expands them into program runs (case x start method x {python, cpp}
-// x runs x --repeat), runs those on a pool of worker threads, and turns each finished
-// case x start method into CaseResults (normalize, compare, verdict, statistics, reference check)
-// that it hands to a Reporter. It produces data only; reporters format it.
+// The runner: selects cases (case_selection.hpp), plans their program runs (run_plan.hpp), runs
+// those on a pool of worker threads (scheduler.hpp) through the Launcher, and turns each finished
+// case x start method into CaseResults (case_evaluator.hpp: normalize, compare, verdict,
+// statistics, reference check) that it hands to a Reporter. It produces data only; reporters
+// format it.
 //
 // A case that cannot be loaded or built becomes UNRESOLVED with the message; the run goes on.
 
 #include <atomic>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <string>
-#include <vector>
 
-#include "case_spec.hpp"
+#include "case_selection.hpp"
 #include "reporter.hpp"
 
 namespace parity {
-
-// Which cases: a filter is a glob on the case id when it holds any of `*?[`, else a substring of
-// it (or, with exact, the whole id). Several filters: a case matching any of them.
-struct CaseSelection {
-  std::vector<std::filesystem::path> case_roots;  // empty: default_case_root()
-  std::vector<std::string> filters;               // empty: every case
-  bool exact = false;
-  std::optional<StartMethod> start_method;        // empty: each of the case's start methods
-  std::optional<Impl> impl;                       // empty: both implementations
-  int shard_index = 1;                            // 1-based: this process runs shard I of N
-  int shard_count = 1;
-};
 
 struct RunOptions {
   CaseSelection selection;
@@ -53,29 +40,13 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-std::filesystem::path default_case_root();  // PARITY_SOURCE_DIR/cases
-
-// True when case_id is selected by the filters (see CaseSelection).
-bool matches_filters(const std::string& case_id, const std::vector<std::string>& filters,
-                     bool exact);
-
-// Discovery plus filtering and sharding; sorted by id. Unloadable cases are kept (UNRESOLVED).
-std::vector<LoadedCase> select_cases(const CaseSelection& selection);
-
-class Launcher;
-// What `<python> -c ...` says about itself. Both empty when the interpreter cannot be run.
-struct PythonIdentity {
-  std::string version;     // "3.11.7"
-  std::string executable;  // sys.executable: the real interpreter behind a shim such as pyenv's
-};
-PythonIdentity identify_python(Launcher& launcher, const std::string& python);
-
 class Runner {
  public:
   explicit Runner(RunOptions options);
 
   // Runs everything selected; reporter sees report_context, report_results per finished
-  // case x start method, and finalize. Returns the summary handed to finalize.
+  // case x start method, and finalize. Returns the summary handed to finalize. `command` names
+  // the run in its context: "run", "record" (python only, with a ReferenceWriter), "show".
   RunSummary run(Reporter& reporter, const std::string& command = "run");
 
  private:

@@ -4,32 +4,11 @@
 
 #include <algorithm>
 
+#include "normalizer.hpp"
 #include "reporter.hpp"
 
 namespace parity {
 namespace {
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
-
-// Quotes one word for a POSIX shell when it needs it.
-std::string shell_quote(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789@%+=:,./-_") == std::string::npos)
-    return word;
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 std::string fit(const std::string& text, std::size_t width) {
   std::string flat = text;
@@ -39,29 +18,6 @@ std::string fit(const std::string& text, std::size_t width) {
 }
 
 }  // namespace
-
-// "cd DIR && env K=V PROGRAM ARGS": what to paste into a shell to rerun one side by hand.
-std::string rerun_command(const RunRecord& record) {
-  std::string command;
-  if (!record.cwd.empty()) {
-    command += "cd ";
-    command += shell_quote(record.cwd.string());
-    command += " && ";
-  }
-  if (!record.env_overrides.empty()) {
-    command += "env";
-    for (const auto& [key, value] : record.env_overrides) {
-      command += ' ';
-      command += shell_quote(key + "=" + value);
-    }
-    command += ' ';
-  }
-  for (std::size_t i = 0; i < record.argv.size(); ++i) {
-    if (i > 0) command += ' ';
-    command += shell_quote(record.argv[i]);
-  }
-  return command;
-}
 
 void ShowReporter::report_context(const RunContext& context) {
   // Programs that hang take their whole timeout: say what is going on meanwhile.

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "case_spec.hpp"
+#include "case_loader.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// Reporters (console, JSON, JUnit), atomic report files, and the runner's case selection.
+// Reporters (console, JSON, JUnit) and atomic report files.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "reporter.hpp"
-#include "runner.hpp"
 #include "temp_dir.hpp"
 
 namespace parity {
@@ -260,39 +259,6 @@ TEST(RerunCommand, QuotesWhatTheShellWouldSplit) {
   record.argv = {"python3", "case.py", "--param", "msg=it's"};
   EXPECT_EQ(rerun_command(record),
             "cd '/cases/a b' && env PYTHONUNBUFFERED=1 python3 case.py --param 'msg=it'\\''s'");
-}
-
-TEST(CaseSelection, SubstringGlobAndExactFilters) {
-  EXPECT_TRUE(matches_filters("queues/join_deadlock", {}, false));
-  EXPECT_TRUE(matches_filters("queues/join_deadlock", {"join"}, false));
-  EXPECT_FALSE(matches_filters("queues/join_deadlock", {"pool"}, false));
-  EXPECT_TRUE(matches_filters("queues/join_deadlock", {"pool", "queues/"}, false));
-  EXPECT_TRUE(matches_filters("queues/join_deadlock", {"queues/*_deadlock"}, false));
-  EXPECT_FALSE(matches_filters("queues/join_deadlock", {"*/join"}, false));
-  EXPECT_TRUE(matches_filters("queues/join", {"queues/join"}, true));
-  EXPECT_FALSE(matches_filters("queues/join_deadlock", {"queues/join"}, true));
-}
-
-TEST(CaseSelection, ShardsPartitionTheSortedCases) {
-  CaseSelection all;
-  all.case_roots = {PARITY_FIXTURES_DIR};
-  auto every = select_cases(all);
-  ASSERT_GE(every.size(), 3u);
-  std::set<std::string> seen;
-  std::size_t total = 0;
-  for (int shard = 1; shard <= 3; ++shard) {
-    CaseSelection part = all;
-    part.shard_index = shard;
-    part.shard_count = 3;
-    for (const auto& loaded : select_cases(part)) {
-      seen.insert(loaded.id);
-      ++total;
-    }
-  }
-  EXPECT_EQ(total, every.size());
-  EXPECT_EQ(seen.size(), every.size());
-  EXPECT_TRUE(std::is_sorted(every.begin(), every.end(),
-                             [](const LoadedCase& a, const LoadedCase& b) { return a.id < b.id; }));
 }
 
 }  // namespace

@@ -1,0 +1,57 @@
+#pragma once
+// Planning a run: from the selected cases to plain data saying which programs run, in which order,
+// and which results are known without running anything. Planning does no I/O; the runner executes
+// a plan (runner.hpp).
+//
+// A case x start method is a unit: the runs of its programs are compared, judged and reported
+// together. Each unit runs every selected implementation `runs x repeat` times. The runs of one
+// unit are adjacent and interleave python and cpp, so a unit finishes early and both
+// implementations see the same machine load. Units of `exclusive` cases run after all others, one
+// program at a time.
+
+#include <cstddef>
+#include <vector>
+
+#include "case_loader.hpp"
+#include "case_result.hpp"
+#include "case_selection.hpp"
+
+namespace parity {
+
+struct PlannedUnit {
+  const CaseSpec* spec = nullptr;
+  StartMethod method = StartMethod::fork;
+  std::vector<Impl> impls;  // python first
+  int runs = 1;             // per implementation
+};
+
+// One program run: run number run_index (0-based) of implementation impl of units[unit].
+struct PlannedRun {
+  std::size_t unit = 0;
+  Impl impl = Impl::python;
+  int run_index = 0;
+  friend bool operator==(const PlannedRun&, const PlannedRun&) = default;
+};
+
+// Results known without running anything: a case that could not be loaded (UNRESOLVED, per start
+// method x implementation) or that does not run under the --start-method asked for (SKIP).
+struct DecidedBatch {
+  std::vector<CaseResult> results;
+  const CaseSpec* spec = nullptr;  // null when the case could not be loaded
+};
+
+struct RunPlan {
+  std::vector<PlannedUnit> units;
+  std::vector<PlannedRun> shared;     // run by the -j workers, started in this order
+  std::vector<PlannedRun> exclusive;  // then these, one at a time
+  std::vector<DecidedBatch> decided;  // reported before anything runs
+  // How many results the run reports: one per unit x implementation, plus the decided ones.
+  int total_results() const;
+};
+
+// The plan for `cases` (as select_cases returns them) under the selection's start method and
+// implementation, each case's runs multiplied by repeat. The plan points into `cases`, which
+// must outlive it.
+RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& selection, int repeat);
+
+}  // namespace parity
