@@ -32,6 +32,11 @@
 
 extern char** environ;
 
+namespace parity::embedded {
+// sitecustomize.py, embedded at build time (harness/CMakeLists.txt, cmake/EmbedText.cmake).
+extern const char sitecustomize_py[];
+}  // namespace parity::embedded
+
 namespace parity {
 namespace {
 
@@ -39,84 +44,6 @@ namespace bp = boost::process::v2;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kill_bound{5};  // SIGKILL delivery and reaping, worst case
-
-// Registers faulthandler on SIGUSR2 (all threads) into $PARITY_STACKS_DIR/<pid>.txt, again in
-// every forked child (a fork inherits the parent's handler and file), then runs the next
-// sitecustomize on sys.path, if any, as if ours were not there.
-constexpr const char* sitecustomize_source = R"PY(# Written by the parity launcher.
-import faulthandler as _parity_faulthandler
-import os as _parity_os
-import sys as _parity_sys
-
-_PARITY_SIGUSR2 = @SIGUSR2@  # filled in by the launcher: importing signal costs 0.5 ms at startup
-
-_parity_fd = -1
-
-
-def _parity_arm():
-    # The file descriptor is moved to >= 1000 so that the case's own descriptors get the numbers
-    # they would get without the harness (cases may print them).
-    global _parity_fd
-    directory = _parity_os.environ.get("PARITY_STACKS_DIR")
-    if not directory:
-        return
-    try:
-        fd = _parity_os.open(_parity_os.path.join(directory, "%d.txt" % _parity_os.getpid()),
-                             _parity_os.O_WRONLY | _parity_os.O_CREAT | _parity_os.O_TRUNC
-                             | _parity_os.O_CLOEXEC, 0o644)
-    except OSError:
-        return
-    for high in range(1000, 1024):
-        try:
-            _parity_os.fstat(high)
-        except OSError:
-            try:
-                _parity_os.dup2(fd, high, inheritable=False)
-            except OSError:
-                break
-            _parity_os.close(fd)
-            fd = high
-            break
-    _parity_faulthandler.register(_PARITY_SIGUSR2, file=fd, all_threads=True, chain=False)
-    if _parity_fd >= 0:
-        _parity_os.close(_parity_fd)
-    _parity_fd = fd
-
-
-_parity_arm()
-_parity_os.register_at_fork(after_in_child=_parity_arm)
-
-
-def _parity_chain():
-    here = _parity_os.path.dirname(_parity_os.path.abspath(__file__))
-    rest = [p for p in _parity_sys.path if _parity_os.path.abspath(p or ".") != here]
-    if not any(_parity_os.path.exists(_parity_os.path.join(p or ".", "sitecustomize.py"))
-               or _parity_os.path.isdir(_parity_os.path.join(p or ".", "sitecustomize"))
-               for p in rest):
-        return
-    import importlib.machinery
-    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
-    if spec is not None and spec.loader is not None:
-        spec.loader.exec_module(_parity_sys.modules[__name__])
-
-
-_parity_chain()
-
-
-def _parity_cache_bytecode():
-    # Every armed Python process imports this module: compile it once per interpreter version
-    # into __pycache__ (read even under PYTHONDONTWRITEBYTECODE), not on every start.
-    cached = getattr(__spec__, "cached", None)
-    if cached and not _parity_os.path.exists(cached):
-        try:
-            import py_compile
-            py_compile.compile(__file__, cfile=cached, doraise=True)
-        except Exception:
-            pass
-
-
-_parity_cache_bytecode()
-)PY";
 
 std::string next_run_id() {
   static std::atomic<unsigned long> counter{0};
@@ -305,8 +232,9 @@ Launcher::Launcher() : owner_pid_(::getpid()) {
     sitecustomize_dir_ = temp_root_ / "python";
     std::error_code ec;
     std::filesystem::create_directory(sitecustomize_dir_, ec);
-    std::string source = sitecustomize_source;
-    source.replace(source.find("@SIGUSR2@"), 9, std::to_string(SIGUSR2));
+    std::string source = embedded::sitecustomize_py;
+    const std::string_view placeholder = "@SIGUSR2@";
+    source.replace(source.find(placeholder), placeholder.size(), std::to_string(SIGUSR2));
     std::ofstream(sitecustomize_dir_ / "sitecustomize.py") << source;
   }
 }

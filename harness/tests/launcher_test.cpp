@@ -208,6 +208,24 @@ TEST_F(LauncherTest, WorkingDirectoryEnvironmentAndPythonPath) {
   EXPECT_EQ(python.stderr_text, "");
 }
 
+// The module Python processes are armed with is harness/src/sitecustomize.py as built into the
+// tool, with the signal number written in.
+TEST_F(LauncherTest, ArmedPythonImportsTheEmbeddedSitecustomize) {
+  RunRecord python = launcher().run(
+      {.argv = {PARITY_PYTHON, "-c",
+                "import sys\n"
+                "module = sys.modules['sitecustomize']\n"
+                "print(module._PARITY_SIGUSR2)\n"
+                "sys.stdout.write(open(module.__file__).read())\n"},
+       .python = true});
+  ASSERT_EQ(python.status, ExitStatus::exited(0)) << python.stderr_text;
+  std::string expected = read_text(std::string(PARITY_SOURCE_DIR) + "/harness/src/sitecustomize.py");
+  const std::string placeholder = "@SIGUSR2@";
+  ASSERT_NE(expected.find(placeholder), std::string::npos);
+  expected.replace(expected.find(placeholder), placeholder.size(), std::to_string(SIGUSR2));
+  EXPECT_EQ(python.stdout_text, std::to_string(SIGUSR2) + "\n" + expected);
+}
+
 TEST_F(LauncherTest, ChildGetsDefaultSignalStateAndItsOwnGroup) {
   struct sigaction ignore {}, previous {};
   ignore.sa_handler = SIG_IGN;
