@@ -161,6 +161,28 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, Figures> figures_;
 };
 
+// The command line of a benchmark binary: as given, or, when given no argument, 5 randomly
+// interleaved repetitions reporting aggregates only (the machine's load drifts; interleaving
+// exposes the floors and the measured calls to the same drift, and the medians are compared).
+class InterleavedByDefault {
+ public:
+  InterleavedByDefault(int argc, char** argv) : args_(argv, argv + argc) {
+    if (argc == 1) {
+      for (std::string& flag : flags_) args_.push_back(flag.data());
+    }
+    count_ = static_cast<int>(args_.size());
+    args_.push_back(nullptr);
+  }
+  int& argc() noexcept { return count_; }
+  char** argv() noexcept { return args_.data(); }
+
+ private:
+  std::string flags_[3] = {"--benchmark_repetitions=5", "--benchmark_enable_random_interleaving=true",
+                           "--benchmark_report_aggregates_only=true"};
+  std::vector<char*> args_;
+  int count_ = 0;
+};
+
 // Round-trip benchmarks run this many times (medians compared): one run on a loaded 2-core
 // machine can be off by 50%.
 inline constexpr int kRoundTripRepetitions = 5;

@@ -141,17 +141,9 @@ BENCHMARK(BM_Manager_QueuePutGet)->Arg(0)->Arg(1)->Arg(2)->UseRealTime();
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Without arguments: 5 randomly interleaved repetitions, ratios of the medians (the machine's
-  // load drifts; interleaving exposes the floor and the calls to the same drift).
-  std::vector<char*> args(argv, argv + argc);
-  std::string repetitions = "--benchmark_repetitions=5";
-  std::string interleave = "--benchmark_enable_random_interleaving=true";
-  std::string aggregates = "--benchmark_report_aggregates_only=true";
-  if (argc == 1) args.insert(args.end(), {repetitions.data(), interleave.data(), aggregates.data()});
-  int args_count = static_cast<int>(args.size());
-  args.push_back(nullptr);
+  bench::InterleavedByDefault args(argc, argv);
   const char* floor = "BM_RawUnixSocketRoundTrip/2";
-  return bench::run(args_count, args.data(),
+  return bench::run(args.argc(), args.argv(),
                     {{"BM_Manager_DictSetGet/0", floor, false, 2.0, "<= 2 (fork)"},
                      {"BM_Manager_DictSetGet/1", floor, false, 2.0, "<= 2 (spawn)"},
                      {"BM_Manager_DictSetGet/2", floor, false, 2.0, "<= 2 (forkserver)"},

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_floor.hpp"
 #include "mp/mp.hpp"
 
 extern char** environ;
@@ -116,16 +117,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], kRawExitFlag) == 0) ::_exit(0);  // the raw exec floor's child
   mp::init(argc, argv);
-  // Without arguments: 5 interleaved repetitions, ratios of medians. The machine's load drifts;
-  // interleaving exposes floors and start methods to the same drift.
-  std::vector<char*> args(argv, argv + argc);
-  std::string repetitions = "--benchmark_repetitions=5";
-  std::string interleave = "--benchmark_enable_random_interleaving=true";
-  std::string aggregates = "--benchmark_report_aggregates_only=true";
-  if (argc == 1) args.insert(args.end(), {repetitions.data(), interleave.data(), aggregates.data()});
-  int args_count = static_cast<int>(args.size());
-  args.push_back(nullptr);
-  benchmark::Initialize(&args_count, args.data());
+  // Without arguments: 5 interleaved repetitions, ratios of medians.
+  bench::InterleavedByDefault args(argc, argv);
+  benchmark::Initialize(&args.argc(), args.argv());
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();

@@ -86,28 +86,13 @@ class DictServant final : public Servant {
     return index_.size();
   }
   std::vector<K> keys() {
-    std::lock_guard lock(mutex_);
-    std::vector<K> out;
-    for (const auto& item : entries_) {
-      if (item) out.push_back(item->first);
-    }
-    return out;
+    return collect([](const std::pair<K, V>& item) { return item.first; });
   }
   std::vector<V> values() {
-    std::lock_guard lock(mutex_);
-    std::vector<V> out;
-    for (const auto& item : entries_) {
-      if (item) out.push_back(item->second);
-    }
-    return out;
+    return collect([](const std::pair<K, V>& item) { return item.second; });
   }
   std::vector<std::pair<K, V>> items() {
-    std::lock_guard lock(mutex_);
-    std::vector<std::pair<K, V>> out;
-    for (const auto& item : entries_) {
-      if (item) out.push_back(*item);
-    }
-    return out;
+    return collect([](const std::pair<K, V>& item) { return item; });
   }
   std::map<K, V> copy() {
     std::lock_guard lock(mutex_);
@@ -128,6 +113,16 @@ class DictServant final : public Servant {
   }
 
  private:
+  // project(item) of every item, in insertion order.
+  template <class Project>
+  auto collect(Project project) {
+    std::lock_guard lock(mutex_);
+    std::vector<decltype(project(std::declval<const std::pair<K, V>&>()))> out;
+    for (const auto& item : entries_) {
+      if (item) out.push_back(project(*item));
+    }
+    return out;
+  }
   std::pair<K, V>& entry(const K& key) {
     auto it = index_.find(key);
     if (it == index_.end()) throw KeyError(python_repr(key));
