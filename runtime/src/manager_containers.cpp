@@ -4,10 +4,10 @@
 
 namespace mp::detail {
 
-std::size_t python_index(std::int64_t index, std::size_t size, const char* message) {
+std::size_t python_index(std::int64_t index, std::size_t size, std::string_view what) {
   const auto length = static_cast<std::int64_t>(size);
   if (index < 0) index += length;
-  if (index < 0 || index >= length) throw IndexError(message);
+  if (index < 0 || index >= length) throw IndexError(std::string(what) + " index out of range");
   return static_cast<std::size_t>(index);
 }
 

@@ -328,6 +328,9 @@ TEST_P(ManagerTest, ServerErrorsReRaiseWithTheirPythonTypeAndMessage) {
 
   auto a = manager.Array<int>({1, 2, 3});
   EXPECT_EQ(error_text([&] { a[5]; }), "IndexError: array index out of range");
+  EXPECT_EQ(error_text([&] { a.set(-4, 0); }), "IndexError: array assignment index out of range");
+  EXPECT_EQ(error_text([&] { l.set(2, 0); }), "IndexError: list assignment index out of range");
+  EXPECT_EQ(error_text([&] { l.remove(7); }), "ValueError: list.remove(x): x not in list");
 }
 
 TEST_P(ManagerTest, SynchronizationErrorsAreThreadingOnes) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,9 +20,9 @@
 
 namespace mp::detail {
 
-// A Python index (negative counts from the end) into a sequence of `size` items; IndexError with
-// `message` when out of range.
-std::size_t python_index(std::int64_t index, std::size_t size, const char* message);
+// A Python index (negative counts from the end) into a sequence of `size` items; out of range:
+// IndexError "<what> index out of range" (what: "list", "list assignment", "pop", "array", ...).
+std::size_t python_index(std::int64_t index, std::size_t size, std::string_view what);
 
 // Python's dict: insertion-ordered (iteration order is the order keys were first inserted).
 template <class K, class V>
@@ -163,24 +164,53 @@ class DictServant final : public Servant {
   std::map<K, std::size_t> index_;                      // key -> position in entries_
 };
 
-// Python's list.
+// What Python's list and array.array share: Python's indexing, length, a copy of the items.
 template <class T>
-class ListServant final : public Servant {
+class SequenceServant : public Servant {
  public:
-  ListServant() = default;
-  explicit ListServant(std::vector<T> items) : items_(std::move(items)) {}
-
   T getitem(std::int64_t index) {
     std::lock_guard lock(mutex_);
-    return items_[python_index(index, items_.size(), "list index out of range")];
+    return items_[python_index(index, items_.size(), read_)];
   }
   void setitem(std::int64_t index, T value) {
     std::lock_guard lock(mutex_);
-    items_[python_index(index, items_.size(), "list assignment index out of range")] = std::move(value);
+    items_[python_index(index, items_.size(), write_)] = std::move(value);
   }
+  std::uint64_t size() {
+    std::lock_guard lock(mutex_);
+    return items_.size();
+  }
+  std::vector<T> list() {
+    std::lock_guard lock(mutex_);
+    return items_;
+  }
+
+ protected:
+  // read, write: what IndexError names for a bad index to read or assign ("list", "list
+  // assignment"; "array", "array assignment").
+  SequenceServant(std::vector<T> items, std::string_view read, std::string_view write)
+      : items_(std::move(items)), read_(read), write_(write) {}
+
+  std::mutex mutex_;
+  std::vector<T> items_;
+
+ private:
+  std::string_view read_;
+  std::string_view write_;
+};
+
+// Python's list.
+template <class T>
+class ListServant final : public SequenceServant<T> {
+  using SequenceServant<T>::mutex_;
+  using SequenceServant<T>::items_;
+
+ public:
+  explicit ListServant(std::vector<T> items = {}) : SequenceServant<T>(std::move(items), "list", "list assignment") {}
+
   void delitem(std::int64_t index) {
     std::lock_guard lock(mutex_);
-    std::size_t at = python_index(index, items_.size(), "list assignment index out of range");
+    std::size_t at = python_index(index, items_.size(), "list assignment");
     items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(at));
   }
   void append(T value) {
@@ -202,7 +232,7 @@ class ListServant final : public Servant {
   T pop(std::int64_t index) {
     std::lock_guard lock(mutex_);
     if (items_.empty()) throw IndexError("pop from empty list");
-    std::size_t at = python_index(index, items_.size(), "pop index out of range");
+    std::size_t at = python_index(index, items_.size(), "pop");
     T value = std::move(items_[at]);
     items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(at));
     return value;
@@ -227,14 +257,6 @@ class ListServant final : public Servant {
     std::lock_guard lock(mutex_);
     return std::find(items_.begin(), items_.end(), value) != items_.end();
   }
-  std::uint64_t size() {
-    std::lock_guard lock(mutex_);
-    return items_.size();
-  }
-  std::vector<T> list() {
-    std::lock_guard lock(mutex_);
-    return items_;
-  }
   void reverse() {
     std::lock_guard lock(mutex_);
     std::reverse(items_.begin(), items_.end());
@@ -244,10 +266,6 @@ class ListServant final : public Servant {
     std::lock_guard lock(mutex_);
     std::stable_sort(items_.begin(), items_.end());
   }
-
- private:
-  std::mutex mutex_;
-  std::vector<T> items_;
 };
 
 // multiprocessing.managers.Value: one value behind get() and set().
@@ -271,29 +289,9 @@ class ValueServant final : public Servant {
 
 // array.array, as the manager's Array makes it: fixed length, indexable.
 template <class T>
-class ArrayServant final : public Servant {
+class ArrayServant final : public SequenceServant<T> {
  public:
-  explicit ArrayServant(std::vector<T> items = {}) : items_(std::move(items)) {}
-  T getitem(std::int64_t index) {
-    std::lock_guard lock(mutex_);
-    return items_[python_index(index, items_.size(), "array index out of range")];
-  }
-  void setitem(std::int64_t index, T value) {
-    std::lock_guard lock(mutex_);
-    items_[python_index(index, items_.size(), "array assignment index out of range")] = std::move(value);
-  }
-  std::uint64_t size() {
-    std::lock_guard lock(mutex_);
-    return items_.size();
-  }
-  std::vector<T> list() {
-    std::lock_guard lock(mutex_);
-    return items_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<T> items_;
+  explicit ArrayServant(std::vector<T> items = {}) : SequenceServant<T>(std::move(items), "array", "array assignment") {}
 };
 
 }  // namespace mp::detail
