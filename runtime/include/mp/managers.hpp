@@ -161,41 +161,57 @@ class DictProxy : public detail::BaseProxy {
   using BaseProxy::BaseProxy;
 };
 
-// A manager's list (CPython's ListProxy). Indices are Python's: negative ones count from the end.
+namespace detail {
+
+// What a list and an Array proxy share: Python indexing (negative counts from the end), length,
+// and a copy of every item.
+template <class T, class S>
+class SequenceProxy : public BaseProxy {
+ public:
+  // s[i]: a copy; IndexError "list index out of range" / "array index out of range".
+  T operator[](std::int64_t index) const { return get(index); }
+  T get(std::int64_t index) const { return call<&S::getitem>(index); }
+  // s[i] = value; IndexError "list assignment index out of range" / "array assignment ...".
+  void set(std::int64_t index, const T& value) const { call<&S::setitem>(index, value); }
+  std::size_t size() const { return call<&S::size>(); }
+  // A copy of every item (Python's s[:]).
+  std::vector<T> list() const { return call<&S::list>(); }
+
+ protected:
+  SequenceProxy() = default;
+  using BaseProxy::BaseProxy;
+};
+
+}  // namespace detail
+
+// A manager's list (CPython's ListProxy).
 template <Serializable T>
-class ListProxy : public detail::BaseProxy {
+class ListProxy : public detail::SequenceProxy<T, detail::ListServant<T>> {
   using Servant = detail::ListServant<T>;
+  using Sequence = detail::SequenceProxy<T, Servant>;
 
  public:
   ListProxy() = default;
 
-  // l[i]: a copy; IndexError "list index out of range".
-  T operator[](std::int64_t index) const { return get(index); }
-  T get(std::int64_t index) const { return call<&Servant::getitem>(index); }
-  // l[i] = value; IndexError "list assignment index out of range".
-  void set(std::int64_t index, const T& value) const { call<&Servant::setitem>(index, value); }
   // del l[i].
-  void erase(std::int64_t index) const { call<&Servant::delitem>(index); }
-  void append(const T& value) const { call<&Servant::append>(value); }
-  void extend(const std::vector<T>& values) const { call<&Servant::extend>(values); }
-  void insert(std::int64_t index, const T& value) const { call<&Servant::insert>(index, value); }
+  void erase(std::int64_t index) const { this->template call<&Servant::delitem>(index); }
+  void append(const T& value) const { this->template call<&Servant::append>(value); }
+  void extend(const std::vector<T>& values) const { this->template call<&Servant::extend>(values); }
+  void insert(std::int64_t index, const T& value) const { this->template call<&Servant::insert>(index, value); }
   // IndexError "pop from empty list" / "pop index out of range".
-  T pop(std::int64_t index = -1) const { return call<&Servant::pop>(index); }
+  T pop(std::int64_t index = -1) const { return this->template call<&Servant::pop>(index); }
   // ValueError "list.remove(x): x not in list".
-  void remove(const T& value) const { call<&Servant::remove>(value); }
+  void remove(const T& value) const { this->template call<&Servant::remove>(value); }
   // ValueError "<repr(value)> is not in list".
-  std::size_t index(const T& value) const { return call<&Servant::index>(value); }
-  std::size_t count(const T& value) const { return call<&Servant::count>(value); }
-  bool contains(const T& value) const { return call<&Servant::contains>(value); }
-  std::size_t size() const { return call<&Servant::size>(); }
-  void reverse() const { call<&Servant::reverse>(); }
-  void sort() const { call<&Servant::sort>(); }
-  // A copy of the whole list (Python's l[:]).
-  std::vector<T> list() const { return call<&Servant::list>(); }
+  std::size_t index(const T& value) const { return this->template call<&Servant::index>(value); }
+  std::size_t count(const T& value) const { return this->template call<&Servant::count>(value); }
+  bool contains(const T& value) const { return this->template call<&Servant::contains>(value); }
+  void reverse() const { this->template call<&Servant::reverse>(); }
+  void sort() const { this->template call<&Servant::sort>(); }
 
  private:
   friend class Manager;
-  using BaseProxy::BaseProxy;
+  using Sequence::Sequence;
 };
 
 // A manager's Queue (queue.Queue in the server). Timeouts: nullopt waits forever; ignored when
@@ -370,23 +386,15 @@ class ValueProxy : public detail::BaseProxy {
 
 // A manager's Array (array.array in the server, CPython's ArrayProxy): fixed length.
 template <Serializable T>
-class ArrayProxy : public detail::BaseProxy {
-  using Servant = detail::ArrayServant<T>;
+class ArrayProxy : public detail::SequenceProxy<T, detail::ArrayServant<T>> {
+  using Sequence = detail::SequenceProxy<T, detail::ArrayServant<T>>;
 
  public:
   ArrayProxy() = default;
-  // IndexError "array index out of range".
-  T operator[](std::int64_t index) const { return get(index); }
-  T get(std::int64_t index) const { return call<&Servant::getitem>(index); }
-  // IndexError "array assignment index out of range".
-  void set(std::int64_t index, const T& value) const { call<&Servant::setitem>(index, value); }
-  std::size_t size() const { return call<&Servant::size>(); }
-  // A copy of every element (Python's a[:]).
-  std::vector<T> list() const { return call<&Servant::list>(); }
 
  private:
   friend class Manager;
-  using BaseProxy::BaseProxy;
+  using Sequence::Sequence;
 };
 
 struct ManagerOptions {
