@@ -19,6 +19,7 @@ struct ManagerState {
   std::mutex mutex;
   std::unique_ptr<Process> process;
   std::string address;
+  std::string authkey;  // the server's: this process's authkey when it started
   std::chrono::duration<double> shutdown_timeout{1.0};
   pid_t owner_pid = 0;
   bool running = false;
@@ -27,14 +28,16 @@ struct ManagerState {
   // CPython's _finalize_manager: ask, wait, then SIGTERM and SIGKILL; remove what a killed server
   // left. Only in the owner process.
   void shutdown() {
+    // Before the lock: a forked child's copy of the mutex may be held by a parent thread forever.
+    if (::getpid() != owner_pid) return;
     std::lock_guard lock(mutex);
-    if (!running || ::getpid() != owner_pid) return;
+    if (!running) return;
     running = false;
     if (finalizer) cancel_finalizer(*finalizer);
     finalizer.reset();
     if (process->is_alive()) {
       try {
-        Connection connection = Client(address, current_process().authkey());
+        Connection connection = Client(address, authkey);
         std::string request;
         request.append(4, '\0');
         request.push_back(static_cast<char>(ManagerOp::shutdown));
@@ -73,6 +76,7 @@ Manager::Manager(ManagerOptions options) : state_(std::make_shared<detail::Manag
   const Context& context = get_context(options.start_method);
   state_->shutdown_timeout = options.shutdown_timeout;
   state_->owner_pid = ::getpid();
+  state_->authkey = current_process().authkey();
 
   auto [reader, writer] = Pipe(false);
   detail::OwnerWatch owner{static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0))};

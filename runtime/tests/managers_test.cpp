@@ -176,6 +176,20 @@ TEST_P(ManagerTest, ShutdownRemovesWhatAKilledServerLeft) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
+TEST_P(ManagerTest, OnlyTheOwnerShutsTheServerDown) {
+  if (!forked()) GTEST_SKIP() << "a Manager object reaches a child only by fork";
+  mp::Manager manager(manager_options());
+  auto d = manager.dict<int, int>();
+  mp::Process child(options(), [&manager, d] {
+    manager.shutdown();  // the forked copy: not the owner
+    d.set(1, 1);
+  });
+  child.start();
+  join_ok(child);
+  EXPECT_TRUE(manager.process().is_alive());
+  EXPECT_EQ(d[1], 1);
+}
+
 TEST_P(ManagerTest, ProxiesAfterShutdownRaiseWhatCPythonRaises) {
   mp::Manager manager(manager_options());
   auto d = manager.dict<std::string, int>();
