@@ -2,23 +2,10 @@
 // the sending end before starting the receiver (so a forked receiver does not inherit one either).
 // Once the sender closes its copy, none is left: the receiver's recv() raises EOFError.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <iostream>
 #include <string>
-#include <string_view>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 void sender(mp::Connection conn) {
   for (int i = 0; i < 5; ++i) conn.send(std::string("Message ") + std::to_string(i));
@@ -37,9 +24,7 @@ void receiver(mp::Connection conn) {
   }
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   auto [parent_conn, child_conn] = mp::Pipe();
   mp::Process p1(sender, child_conn);
   mp::Process p2(receiver, parent_conn);
@@ -52,3 +37,5 @@ int main(int argc, char** argv) {
   std::cout << "sender exitcode " << *p1.exitcode() << std::endl;
   std::cout << "receiver exitcode " << *p2.exitcode() << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

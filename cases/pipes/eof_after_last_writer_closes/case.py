@@ -2,7 +2,11 @@
 # the sending end before starting the receiver (so a forked receiver does not inherit one either).
 # Once the sender closes its copy, no copy is left: the receiver's recv() raises EOFError.
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def sender(conn):
@@ -22,7 +26,7 @@ def receiver(conn):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     parent_conn, child_conn = mp.Pipe()
     p1 = mp.Process(target=sender, args=(child_conn,))
     p2 = mp.Process(target=receiver, args=(parent_conn,))

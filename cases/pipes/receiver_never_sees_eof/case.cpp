@@ -3,23 +3,10 @@
 // parent's copy of the sending end (and under fork the receiver's own inherited copy) stays open,
 // so the receiver never sees EOFError and the parent's join never returns.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <iostream>
 #include <string>
-#include <string_view>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 void sender(mp::Connection conn) {
   for (int i = 0; i < 5; ++i) conn.send(std::string("Message ") + std::to_string(i));
@@ -38,9 +25,7 @@ void receiver(mp::Connection conn) {
   }
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   auto [parent_conn, child_conn] = mp::Pipe();
   mp::Process p1(sender, child_conn);
   mp::Process p2(receiver, parent_conn);
@@ -51,3 +36,5 @@ int main(int argc, char** argv) {
   p2.join();  // never returns
   std::cout << "receiver joined" << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -1,25 +1,12 @@
 // Seed 001: AsyncResult::get(timeout) throws TimeoutError when the result is not ready in time;
 // the result stays pending (a later get() returns it) and the pool stays usable.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <chrono>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <thread>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 std::string slow_echo(std::string word) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -28,10 +15,8 @@ std::string slow_echo(std::string word) {
 
 int square(int x) { return x * x; }
 
-int main(int argc, char** argv) {
+void run_case(const parity::CaseArgs&) {
   using namespace std::chrono_literals;
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
   mp::Pool pool(2);
   auto result = pool.apply_async(slow_echo, std::string("done"));
   try {
@@ -43,3 +28,5 @@ int main(int argc, char** argv) {
   std::cout << "get() then returned " << result.get() << std::endl;
   std::cout << "pool still works: square(7) = " << pool.apply(square, 7) << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -1,8 +1,12 @@
 # Seed 001: AsyncResult.get(timeout) raises multiprocessing.TimeoutError when the result is not
 # ready in time; the result stays pending (a later get() returns it) and the pool stays usable.
 import multiprocessing as mp
+import os
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def slow_echo(word):
@@ -15,7 +19,7 @@ def square(x):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     with mp.Pool(2) as pool:
         result = pool.apply_async(slow_echo, ("done",))
         try:

@@ -1,6 +1,7 @@
 // Pool.imap yields results in input order, even when the first task is the slowest: Pool(2), tasks
 // of 80, 10, 40, 0 and 20 ms.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <array>
@@ -8,7 +9,6 @@
 #include <cstdint>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -16,15 +16,6 @@
 namespace {
 
 constexpr std::array<int, 5> durations_ms{80, 10, 40, 0, 20};
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
 
 }  // namespace
 
@@ -37,8 +28,7 @@ std::pair<int, std::int64_t> run_task(int index) {
 
 namespace {
 
-void run_case(int argc, char** argv) {
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   std::cout << "tasks";
   for (std::size_t i = 0; i < durations_ms.size(); ++i) std::cout << " task" << i << "=" << durations_ms[i] << "ms";
   std::cout << std::endl;
@@ -71,16 +61,4 @@ void run_case(int argc, char** argv) {
 
 }  // namespace
 
-// An exception that escapes exits 1 with Python's last traceback line on stderr, as CPython does.
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  try {
-    run_case(argc, argv);
-  } catch (const mp::Error& e) {
-    std::cerr << e.str() << std::endl;
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << std::endl;
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -2,9 +2,13 @@
 
 Pool(2), five tasks of 80, 10, 40, 0 and 20 ms: the second worker finishes tasks 1 to 4 before
 task 0 is done, and imap still yields task 0 first."""
-import argparse
 import multiprocessing as mp
+import os
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 DURATIONS_MS = [80, 10, 40, 0, 20]
 
@@ -15,15 +19,8 @@ def run_task(index):
     return index, time.monotonic_ns()
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     print("tasks", " ".join(f"task{i}={ms}ms" for i, ms in enumerate(DURATIONS_MS)), flush=True)
     finished = []

@@ -3,6 +3,7 @@
 // initializer. The worker not stuck in task 0 runs task 1 and delivers its result before it gets
 // task 2, so task 1 is always yielded before task 0, and task 0 is never first.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -10,21 +11,11 @@
 #include <numeric>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace {
 
 constexpr int task_count = 6;
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
 
 }  // namespace
 
@@ -44,8 +35,7 @@ int run_task(int index) {
 
 namespace {
 
-void run_case(int argc, char** argv) {
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Event event;
   std::vector<int> indices(task_count);
   std::iota(indices.begin(), indices.end(), 0);
@@ -73,16 +63,4 @@ void run_case(int argc, char** argv) {
 
 }  // namespace
 
-// An exception that escapes exits 1 with Python's last traceback line on stderr, as CPython does.
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  try {
-    run_case(argc, argv);
-  } catch (const mp::Error& e) {
-    std::cerr << e.str() << std::endl;
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << std::endl;
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

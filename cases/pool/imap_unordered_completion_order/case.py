@@ -6,8 +6,12 @@ that holds task 0 is blocked while the other worker runs task 1, sends its resul
 2. Task 1's result is therefore sent before task 0 can finish: with no timing assumption, task 0
 is never yielded first, and task 1 is always yielded before it. The set of results is exactly the
 input set. The event travels to the workers through the pool's initializer (inheritance)."""
-import argparse
 import multiprocessing as mp
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 TASK_COUNT = 6
 slow_task_may_finish = None  # the Event, set in each worker by init_worker
@@ -27,15 +31,8 @@ def run_task(index):
     return index
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     event = mp.Event()
     with mp.Pool(processes=2, initializer=init_worker, initargs=(event,)) as pool:

@@ -2,6 +2,7 @@
 // chunksize=3) on Pool(2). Each item reports its worker's pid and a per-worker call counter (a
 // global in the worker): within a chunk the pid is the same and the counters consecutive.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +10,6 @@
 #include <numeric>
 #include <set>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -20,15 +20,6 @@ namespace {
 
 constexpr int item_count = 12;
 constexpr int chunksize = 3;
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
 
 }  // namespace
 
@@ -42,8 +33,7 @@ std::tuple<int, int, int> record(int item) {
 
 namespace {
 
-void run_case(int argc, char** argv) {
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   std::vector<int> items(item_count);
   std::iota(items.begin(), items.end(), 0);
   std::vector<std::tuple<int, int, int>> results;
@@ -77,16 +67,4 @@ void run_case(int argc, char** argv) {
 
 }  // namespace
 
-// An exception that escapes exits 1 with Python's last traceback line on stderr, as CPython does.
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  try {
-    run_case(argc, argv);
-  } catch (const mp::Error& e) {
-    std::cerr << e.str() << std::endl;
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << std::endl;
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -4,10 +4,13 @@ map(f, range(12), chunksize=3) on Pool(2) makes 4 tasks: items 0-2, 3-5, 6-8, 9-
 runs a whole chunk, item after item, before taking anything else, so each chunk's items share one
 worker pid and have consecutive per-worker call numbers. Which worker gets which chunk is a race
 (reported as metrics)."""
-import argparse
 import multiprocessing as mp
 import os
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 ITEMS = 12
 CHUNKSIZE = 3
@@ -21,15 +24,8 @@ def record(item):
     return item, os.getpid(), calls_in_this_worker
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     with mp.Pool(processes=2) as pool:
         results = pool.map(record, range(ITEMS), chunksize=CHUNKSIZE)

@@ -1,34 +1,19 @@
 // Seed 002: Pool(2) with maxtasksperchild = 1. A worker exits after one task and the pool starts a
 // new one, so every task runs in a process of its own. Pids vary: the facts are counts.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <iostream>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <unistd.h>
 
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
-
 int worker_pid(int /*task*/) { return ::getpid(); }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   const int tasks = 4;
   std::vector<int> inputs;
   for (int i = 0; i < tasks; ++i) inputs.push_back(i);
@@ -42,3 +27,5 @@ int main(int argc, char** argv) {
   std::cout << "distinct worker pids " << std::set<int>(pids.begin(), pids.end()).size() << std::endl;
   std::cout << "parent ran a task: " << (parent_ran ? "yes" : "no") << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

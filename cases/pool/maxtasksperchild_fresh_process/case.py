@@ -4,13 +4,16 @@ import multiprocessing as mp
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
+
 
 def worker_pid(task):
     return os.getpid()
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     tasks = 4
     with mp.Pool(2, maxtasksperchild=1) as pool:
         pids = pool.map(worker_pid, range(tasks), chunksize=1)

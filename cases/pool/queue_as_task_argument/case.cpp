@@ -1,25 +1,12 @@
 // Seed 000: an mp::Queue passed to Pool::starmap as a task argument. Tasks are always serialized,
 // and a Queue may only be while a process is being spawned: starmap throws RuntimeError.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <tuple>
 #include <vector>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 void put_item(mp::Queue<int> queue, int item) { queue.put(item); }
 
@@ -29,9 +16,7 @@ int power(int base, int exponent) {
   return result;
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Queue<int> queue;
   {
     mp::Pool pool(2);
@@ -46,3 +31,5 @@ int main(int argc, char** argv) {
   }
   std::cout << "queue empty: " << (queue.empty() ? "yes" : "no") << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

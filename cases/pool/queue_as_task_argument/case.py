@@ -1,7 +1,11 @@
 # Seed 000: an mp.Queue passed to Pool.starmap as a task argument. Tasks are pickled, and a Queue
 # may only be pickled while a process is being spawned: starmap raises RuntimeError.
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def put_item(queue, item):
@@ -13,7 +17,7 @@ def power(base, exponent):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     queue = mp.Queue()
     with mp.Pool(2) as pool:
         try:

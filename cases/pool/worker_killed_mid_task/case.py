@@ -5,6 +5,9 @@ import os
 import signal
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
+
 
 def kill_own_worker():
     os.kill(os.getpid(), signal.SIGKILL)
@@ -16,7 +19,7 @@ def square(x):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     with mp.Pool(2) as pool:
         result = pool.apply_async(kill_own_worker)
         print("task sends SIGKILL to its own worker", flush=True)

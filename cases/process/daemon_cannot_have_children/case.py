@@ -1,7 +1,11 @@
 # Seed 004: a daemon process may not create child processes. start() inside a daemon raises
 # AssertionError before anything is started; the daemon itself goes on and exits 0.
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def grandchild():
@@ -17,7 +21,7 @@ def daemon_main(queue):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     queue = mp.Queue()
     child = mp.Process(target=daemon_main, args=(queue,), daemon=True)
     child.start()

@@ -3,25 +3,12 @@
 // terminated at once; the non-daemon child, released by a message sent just before main returns,
 // prints its line during the exit-time join, and the program exits 0 well before 10 s.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <chrono>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <thread>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 void sleep_long() {
   std::this_thread::sleep_for(std::chrono::seconds(10));
@@ -33,9 +20,7 @@ void wait_then_report(mp::Connection reader) {
     std::cout << "non-daemon child ran to completion after main returned" << std::endl;
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   auto [reader, writer] = mp::Pipe(false);
   mp::Process daemon(mp::ProcessOptions{.daemon = true}, sleep_long);
   mp::Process worker(wait_then_report, reader);
@@ -44,3 +29,5 @@ int main(int argc, char** argv) {
   std::cout << "main returns without joining its children" << std::endl;
   writer.send(std::string("go"));
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -5,8 +5,12 @@
 # (A Pipe, not an Event, releases the child: CPython's exit sequence unlinks an Event's semaphore
 # before joining children, so a spawned child that has not opened it yet would fail.)
 import multiprocessing as mp
+import os
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def sleep_long():
@@ -20,7 +24,7 @@ def wait_then_report(reader):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     reader, writer = mp.Pipe(duplex=False)
     daemon = mp.Process(target=sleep_long, daemon=True)
     worker = mp.Process(target=wait_then_report, args=(reader,))

@@ -2,25 +2,12 @@
 // counter unless given a name; a child started by Process-1 is "Process-1:1"; each child's
 // current_process().name() is its object's name and its parent_process()->name() its parent's.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <vector>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 void report(mp::Queue<std::string> queue) {
   queue.put("child " + mp::current_process().name() + " sees parent " + mp::parent_process()->name());
@@ -34,9 +21,7 @@ void report_and_spawn(mp::Queue<std::string> queue) {
   grandchild.join();
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   std::cout << "main process is " << mp::current_process().name() << std::endl;
   mp::Queue<std::string> queue;
   mp::Process first(report_and_spawn, queue);
@@ -54,3 +39,5 @@ int main(int argc, char** argv) {
     child->join();
   }
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

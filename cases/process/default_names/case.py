@@ -2,7 +2,11 @@
 # counter unless given a name; a child started by Process-1 is "Process-1:1"; each child's
 # current_process().name is its object's name and its parent_process().name is its parent's.
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def report(queue):
@@ -19,7 +23,7 @@ def report_and_spawn(queue):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     print(f"main process is {mp.current_process().name}", flush=True)
     queue = mp.Queue()
     first = mp.Process(target=report_and_spawn, args=(queue,))

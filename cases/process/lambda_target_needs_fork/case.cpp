@@ -2,27 +2,12 @@
 // nothing is serialized and the child runs it; under spawn and forkserver start() throws
 // PicklingError (a lambda cannot travel by identity), before any child is created.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <iostream>
 #include <string>
-#include <string_view>
 
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Queue<std::string> queue;
   const std::string message = "lambda ran in the child";
   mp::Process child([message](mp::Queue<std::string> q) { q.put(message); }, queue);
@@ -36,3 +21,5 @@ int main(int argc, char** argv) {
     std::cout << "child pid assigned: " << (child.pid() ? "yes" : "no") << std::endl;
   }
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -4,6 +4,9 @@ import multiprocessing as mp
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
+
 
 class Worker(mp.Process):
     def run(self):
@@ -11,7 +14,7 @@ class Worker(mp.Process):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     print(f"caller pid {os.getpid()}", flush=True)
     worker = Worker()
     worker.run()

@@ -9,8 +9,12 @@ pipe (a later get(timeout=0.5) raises Empty), or the first ~62 KB did, and then 
 get(timeout=0.5), blocks forever reading the rest, because the parent itself still holds the
 pipe's write end (so no EOF ever comes). So the program does not get from the queue after the
 join."""
-import argparse
 import multiprocessing as mp
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 ITEM_BYTES = 1_000_000
 
@@ -20,15 +24,8 @@ def put_large_item_and_leave(queue):
     queue.put("X" * ITEM_BYTES)
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     queue = mp.Queue()
     child = mp.Process(target=put_large_item_and_leave, args=(queue,))

@@ -3,6 +3,7 @@
 // worker then stops, as one that did not expect it would crash. Both ways take every item exactly
 // once: the worker that stops last finds the queue really empty.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -10,7 +11,6 @@
 #include <memory>
 #include <numeric>
 #include <string>
-#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -18,15 +18,6 @@ namespace {
 
 constexpr int item_count = 200;
 constexpr int worker_count = 4;
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
 
 }  // namespace
 
@@ -63,9 +54,7 @@ void drain(mp::Queue<int> racy, mp::Queue<int> atomic, mp::Barrier start_togethe
   reports.put(Report{racy_taken, surprises, atomic_taken});
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Queue<int> racy;
   mp::Queue<int> atomic;
   mp::Queue<Report> reports;
@@ -109,3 +98,5 @@ int main(int argc, char** argv) {
   std::cout << "@metric racy_workers_stopped_by_empty " << stopped_by_empty << std::endl;
   std::cout << "@metric atomic_most_items_one_worker " << atomic_most << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

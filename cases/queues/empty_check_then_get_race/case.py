@@ -11,9 +11,13 @@ not expect Empty there crashes. Here each worker counts that Empty and stops, as
 would; the count is a race (metric). The atomic pattern has no window: each item is taken by
 exactly one worker. In both patterns, the worker that stops last finds the queue really empty, so
 no item is left behind (invariants printed on every run)."""
-import argparse
 import multiprocessing as mp
+import os
 import queue as queue_module
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 ITEMS = 200
 WORKERS = 4
@@ -45,15 +49,8 @@ def drain(racy, atomic, start_together, reports):
     reports.put((racy_taken, surprises, atomic_taken))
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     racy, atomic, reports = mp.Queue(), mp.Queue(), mp.Queue()
     filler = mp.Process(target=fill, args=(racy, atomic))

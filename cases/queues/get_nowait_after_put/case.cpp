@@ -2,32 +2,21 @@
 // race (put() returns before the feeder has written the item); a blocking get() then receives the
 // rest, every item exactly once, in put order, and nothing is left.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <chrono>
 #include <iostream>
 #include <numeric>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace {
 
 constexpr int item_count = 10;
 
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
 }  // namespace
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Queue<int> q;
   for (int item = 0; item < item_count; ++item) q.put(item);
   std::vector<int> received;
@@ -52,3 +41,5 @@ int main(int argc, char** argv) {
   std::cout << "anything left afterwards: " << left << std::endl;
   std::cout << "@metric visible_after_put " << visible << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

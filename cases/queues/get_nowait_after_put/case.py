@@ -6,22 +6,19 @@ number of items get_nowait() finds before its first Empty, right after 10 puts, 
 value 0..10 is legal (reported as the metric visible_after_put, a distribution over runs). What
 holds on every run: a blocking get() then receives the rest, every item exactly once, in put
 order, and nothing is left afterwards."""
-import argparse
 import multiprocessing as mp
+import os
 import queue as queue_module
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 ITEMS = 10
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     q = mp.Queue()
     for item in range(ITEMS):

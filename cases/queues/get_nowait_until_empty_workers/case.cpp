@@ -2,6 +2,7 @@
 // loop) and every item taken exactly once. A filler process puts the items and is joined first:
 // its exit waits for its feeder, so every item is in the pipe before a worker starts.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +10,6 @@
 #include <memory>
 #include <numeric>
 #include <string>
-#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -17,15 +17,6 @@ namespace {
 
 constexpr int item_count = 10;
 constexpr int worker_count = 4;
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
 
 }  // namespace
 
@@ -49,9 +40,7 @@ void drain(int worker, mp::Queue<int> items, mp::Queue<Report> reports) {
   reports.put(Report{worker, taken, empties});
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Queue<int> items;
   mp::Queue<Report> reports;
   mp::Process filler(fill, items);
@@ -92,3 +81,5 @@ int main(int argc, char** argv) {
   std::cout << "@metric most_items_one_worker " << per_worker.back() << std::endl;
   std::cout << "@metric workers_with_no_item " << std::count(per_worker.begin(), per_worker.end(), 0) << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -8,9 +8,13 @@ once. Seed 000 explains the 4 with rounds ("4/4/2, then 2 + 2 Empty") and calls 
 both are off: the count is 4 because each of the 4 loops ends on exactly one Empty, and who gets
 which item is a race (a worker can even get Empty while items remain, because get_nowait() gives
 up when another process holds the queue's read lock; the last worker still drains the rest)."""
-import argparse
 import multiprocessing as mp
+import os
 import queue as queue_module
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 ITEMS = 10
 WORKERS = 4
@@ -33,15 +37,8 @@ def drain(worker, items, reports):
     reports.put((worker, taken, empties))
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     items = mp.Queue()
     reports = mp.Queue()

@@ -2,8 +2,12 @@
 
 The fix for the join deadlock: the child puts 'X' * 1000000; the parent gets it first (which
 drains the pipe and lets the child's feeder thread finish), then joins. The child exits 0."""
-import argparse
 import multiprocessing as mp
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 ITEM_BYTES = 1_000_000
 
@@ -12,15 +16,8 @@ def put_large_item(queue):
     queue.put("X" * ITEM_BYTES)
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     queue = mp.Queue()
     child = mp.Process(target=put_large_item, args=(queue,))

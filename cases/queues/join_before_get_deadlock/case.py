@@ -4,8 +4,12 @@ The child puts 'X' * 1000000. Its feeder thread writes the pickled string into t
 which holds 64 KiB, and blocks until a reader drains it; the child does not finish exiting until
 its feeder has flushed everything. The parent joins before getting: the parent waits for the
 child, the child waits for the parent. The program never reaches "join returned"."""
-import argparse
 import multiprocessing as mp
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 ITEM_BYTES = 1_000_000
 
@@ -14,15 +18,8 @@ def put_large_item(queue):
     queue.put("X" * ITEM_BYTES)
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     queue = mp.Queue()
     child = mp.Process(target=put_large_item, args=(queue,))

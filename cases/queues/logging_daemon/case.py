@@ -2,7 +2,11 @@
 # daemon process that prints them in the order they were put; None tells it to stop. The parent
 # joins it (a daemon can be joined) before exiting.
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def logger(queue):
@@ -15,7 +19,7 @@ def logger(queue):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     queue = mp.Queue()
     daemon = mp.Process(target=logger, args=(queue,), daemon=True)
     daemon.start()

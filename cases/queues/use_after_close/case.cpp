@@ -2,22 +2,13 @@
 // ValueError "Queue <...> is closed"; join_thread() is only allowed after close() (AssertionError
 // "Queue <...> not closed" before), and then waits for the feeder to flush the item put earlier.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <functional>
 #include <iostream>
 #include <string>
-#include <string_view>
 
 namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
 
 void attempt(const std::string& label, const std::function<void()>& action) {
   try {
@@ -30,9 +21,7 @@ void attempt(const std::string& label, const std::function<void()>& action) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   mp::Queue<std::string> queue;
   attempt("join_thread() before close()", [&] { queue.join_thread(); });
   queue.put("item");
@@ -41,3 +30,5 @@ int main(int argc, char** argv) {
   attempt("get() after close()", [&] { queue.get(); });
   attempt("join_thread() after close()", [&] { queue.join_thread(); });
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

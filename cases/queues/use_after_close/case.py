@@ -2,7 +2,11 @@
 # ValueError "Queue <...> is closed"; join_thread() is only allowed after close() (AssertionError
 # "Queue <...> not closed" before), and then waits for the feeder to flush the item put earlier.
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def attempt(label, action):
@@ -14,7 +18,7 @@ def attempt(label, action):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     queue = mp.Queue()
     attempt("join_thread() before close()", queue.join_thread)
     queue.put("item")

@@ -1,7 +1,11 @@
 # Seed 001 (Value/Array shared memory), the Python docs' example: a child writes a shared double
 # and negates a shared int array; the parent, after join(), sees both changes.
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def f(n, a):
@@ -11,7 +15,7 @@ def f(n, a):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     num = mp.Value("d", 0.0)
     arr = mp.Array("i", range(10))
     p = mp.Process(target=f, args=(num, arr))

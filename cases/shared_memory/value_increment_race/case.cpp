@@ -1,25 +1,18 @@
 // `v.value += 1` is a locked read then a locked write, not an atomic increment: only holding
 // get_lock() around it makes N processes x k increments exact.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace {
 
 constexpr int kProcesses = 4;
 constexpr int kIncrements = 5000;
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--start-method") return argv[i + 1];
-  }
-  return "fork";
-}
 
 }  // namespace
 
@@ -43,9 +36,7 @@ int run(void (*target)(mp::Value<int>), mp::Value<int> counter) {
   return counter.value();
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   const int total = kProcesses * kIncrements;
   std::cout << kProcesses << " processes x " << kIncrements << " increments of a shared Value('i')" << std::endl;
   int locked = run(add_locked, mp::Value<int>(0));
@@ -54,3 +45,5 @@ int main(int argc, char** argv) {
   std::cout << "without it: at most " << total << ": " << (unlocked <= total ? "yes" : "no") << std::endl;
   std::cout << "@metric lost_updates " << total - unlocked << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -1,5 +1,9 @@
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 PROCESSES = 4
 INCREMENTS = 5000
@@ -26,7 +30,7 @@ def run(target, counter):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     total = PROCESSES * INCREMENTS
     print(f"{PROCESSES} processes x {INCREMENTS} increments of a shared Value('i')", flush=True)
     locked = run(add_locked, mp.Value("i", 0))

@@ -3,23 +3,10 @@
 // fresh exec, so statics start from their initial values, and only what travels by value (x)
 // arrives as set. A travels as a value of an empty type: its static member is the child's own.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <iostream>
 #include <string>
-#include <string_view>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--start-method" && i + 1 < argc) return argv[i + 1];
-    if (arg.starts_with("--start-method=")) return std::string(arg.substr(15));
-  }
-  return "fork";
-}
-
-}  // namespace
 
 int x = 0;
 
@@ -36,9 +23,7 @@ void g(int x, A a) {
   std::cout << "g (x and A passed as arguments) sees x = " << x << ", A.y = " << a.y << std::endl;
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   x = 1;
   A::y = 1;
   std::cout << "main sets x = " << x << ", A.y = " << A::y << std::endl;
@@ -50,3 +35,5 @@ int main(int argc, char** argv) {
   q.join();
   std::cout << "exitcodes " << *p.exitcode() << " " << *q.exitcode() << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

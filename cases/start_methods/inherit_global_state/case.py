@@ -7,8 +7,12 @@ module, so globals and class attributes start from their initial values: f sees 
 was pickled by value and arrives as 1, but A is pickled by reference (its name), so A.y is read
 from the child's re-imported class: 0. (Seed 001's comment "really, not even args are inherited?"
 is about exactly this: arguments travel by value, class state does not travel.)"""
-import argparse
 import multiprocessing as mp
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 x = 0
 
@@ -25,16 +29,9 @@ def g(x, A):
     print(f"g (x and A passed as arguments) sees x = {x}, A.y = {A.y}", flush=True)
 
 
-def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V")
-    return parser.parse_args()
-
-
 def main():
     global x
-    args = parse_args()
+    args = case_args.parse()
     mp.set_start_method(args.start_method)
     x = 1
     A.y = 1

@@ -1,25 +1,14 @@
 // A Barrier(3) with an action, shared by the parent and two children: the action runs once, in
 // the last process to arrive, and each party gets a distinct index; then an Event releases them.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--start-method") return argv[i + 1];
-  }
-  return "fork";
-}
-
-}  // namespace
 
 void announce() { std::cout << "barrier action ran" << std::endl; }
 
@@ -29,10 +18,8 @@ void party(mp::Barrier barrier, mp::Event go, mp::Queue<int> indexes, mp::Queue<
   events.put(go.wait(10s) ? "yes" : "no");
 }
 
-int main(int argc, char** argv) {
+void run_case(const parity::CaseArgs&) {
   using namespace std::chrono_literals;
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
   mp::Barrier barrier(3, announce);
   mp::Event go;
   mp::Queue<int> indexes;
@@ -53,3 +40,5 @@ int main(int argc, char** argv) {
   for (auto& child : children) child->join();
   std::cout << "exitcodes [" << *children[0]->exitcode() << ", " << *children[1]->exitcode() << "]" << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

@@ -1,23 +1,12 @@
 // A Lock held by a process that is terminated stays held: nobody can acquire it afterwards.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <unistd.h>
 
 #include <chrono>
 #include <iostream>
 #include <string>
-#include <string_view>
-
-namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--start-method") return argv[i + 1];
-  }
-  return "fork";
-}
-
-}  // namespace
 
 void hold(mp::Lock lock, mp::Event held) {
   lock.acquire();
@@ -29,10 +18,8 @@ void try_acquire(mp::Lock lock, mp::Queue<std::string> results) {
   results.put(lock.acquire(true, std::chrono::milliseconds(200)) ? "yes" : "no");
 }
 
-int main(int argc, char** argv) {
+void run_case(const parity::CaseArgs&) {
   using namespace std::chrono_literals;
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
   mp::Lock lock;
   mp::Event held;
   mp::Process holder(hold, lock, held);
@@ -50,3 +37,5 @@ int main(int argc, char** argv) {
   std::cout << "another process acquire(timeout=0.2): " << results.get(true, 10s) << std::endl;
   other.join();
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

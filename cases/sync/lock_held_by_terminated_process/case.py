@@ -1,6 +1,10 @@
 import multiprocessing as mp
+import os
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def hold(lock, held):
@@ -14,7 +18,7 @@ def try_acquire(lock, results):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     lock = mp.Lock()
     held = mp.Event()
     holder = mp.Process(target=hold, args=(lock, held))

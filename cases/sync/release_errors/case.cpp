@@ -1,20 +1,13 @@
 // CPython's errors for releasing what is not held, and for Condition and Barrier misuse.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <chrono>
 #include <iostream>
 #include <mutex>
 #include <string>
-#include <string_view>
 
 namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--start-method") return argv[i + 1];
-  }
-  return "fork";
-}
 
 // Python's f"{what}: {type(e).__name__}: {e}" (an empty message leaves the ": ").
 template <class F>
@@ -38,10 +31,8 @@ void release_foreign(mp::RLock rlock, mp::Queue<std::string> results) {
   }
 }
 
-int main(int argc, char** argv) {
+void run_case(const parity::CaseArgs&) {
   using namespace std::chrono_literals;
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
   mp::Lock lock;
   report("release an unheld Lock", [&] { lock.release(); });
   lock.acquire();
@@ -79,3 +70,5 @@ int main(int argc, char** argv) {
   barrier.reset();
   std::cout << "after reset, broken " << (barrier.broken() ? "yes" : "no") << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

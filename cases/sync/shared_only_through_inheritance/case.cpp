@@ -1,20 +1,13 @@
 // Locks and shared values travel to a child only as Process arguments; sending one through a pipe
 // fails with CPython's RuntimeError and its type name.
 #include <mp/mp.hpp>
+#include <parity/case_main.hpp>
 
 #include <iostream>
 #include <mutex>
 #include <string>
-#include <string_view>
 
 namespace {
-
-std::string start_method_from(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--start-method") return argv[i + 1];
-  }
-  return "fork";
-}
 
 template <class T>
 void try_send(mp::Connection& sender, const std::string& name, const T& object) {
@@ -33,9 +26,7 @@ void use(mp::Lock lock, mp::Value<int> counter) {
   counter.set_value(counter.value() + 1);
 }
 
-int main(int argc, char** argv) {
-  mp::init(argc, argv);
-  mp::set_start_method(start_method_from(argc, argv));
+void run_case(const parity::CaseArgs&) {
   auto [sender, receiver] = mp::Pipe();
   try_send(sender, "Lock", mp::Lock());
   try_send(sender, "RLock", mp::RLock());
@@ -58,3 +49,5 @@ int main(int argc, char** argv) {
   std::cout << "as Process arguments: child exitcode " << *child.exitcode() << ", counter "
             << counter.value() << std::endl;
 }
+
+int main(int argc, char** argv) { return parity::case_main(argc, argv, run_case); }

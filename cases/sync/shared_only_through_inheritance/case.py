@@ -1,5 +1,9 @@
 import multiprocessing as mp
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+import case_args  # cases/support/case_args.py
 
 
 def use(lock, counter):
@@ -8,7 +12,7 @@ def use(lock, counter):
 
 
 if __name__ == "__main__":
-    mp.set_start_method(sys.argv[sys.argv.index("--start-method") + 1])
+    mp.set_start_method(case_args.parse().start_method)
     objects = [
         ("Lock", mp.Lock()),
         ("RLock", mp.RLock()),
