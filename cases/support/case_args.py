@@ -26,6 +26,7 @@ Spawn and forkserver children start from the parent's sys.path and sys.argv, so 
 at import time (outside the __main__ block) sees the parent's command line there; the forkserver
 process itself has none and gets the defaults.
 """
+import math
 import os
 import re
 import sys
@@ -64,27 +65,38 @@ class CaseArgs:
 
     def int_param(self, key, default):
         """The same as a whole number; a usage error (exit 2) if the value is not one."""
-        if key not in self.params:
-            return default
-        value = self.params[key]
-        if not _INTEGER.fullmatch(value):
-            _exit_with_usage_error(self.program, f"argument --param: {key}={value}: not an integer")
-        number = int(value)
-        if not -(2**63) <= number < 2**63:
-            _exit_with_usage_error(self.program, f"argument --param: {key}={value}: not a 64-bit integer")
-        return number
+        return self._number(key, default, _integer)
 
     def float_param(self, key, default):
         """The same as a finite decimal number; a usage error (exit 2) if the value is not one."""
+        return self._number(key, default, _finite_decimal)
+
+    def _number(self, key, default, convert):
         if key not in self.params:
             return default
         value = self.params[key]
-        if not _DECIMAL.fullmatch(value):
-            _exit_with_usage_error(self.program, f"argument --param: {key}={value}: not a number")
-        number = float(value)
-        if number in (float("inf"), float("-inf")):
-            _exit_with_usage_error(self.program, f"argument --param: {key}={value}: not a finite number")
-        return number
+        try:
+            return convert(value)
+        except UsageError as why:
+            _exit_with_usage_error(self.program, f"argument --param: {key}={value}: {why}")
+
+
+def _integer(value):
+    if not _INTEGER.fullmatch(value):
+        raise UsageError("not an integer")
+    number = int(value)
+    if not -(2**63) <= number < 2**63:
+        raise UsageError("not a 64-bit integer")
+    return number
+
+
+def _finite_decimal(value):
+    if not _DECIMAL.fullmatch(value):
+        raise UsageError("not a number")
+    number = float(value)
+    if math.isinf(number):
+        raise UsageError("not a finite number")
+    return number
 
 
 def _take_option(option, argv, index):
