@@ -62,11 +62,11 @@ def batches_from(args, timed, size, warmup=2):
         size=args.int_param("batch_size", size),
     )
     if chosen.warmup < 0:
-        case_args._exit_with_usage_error(args.program, f"argument --param: warmup={chosen.warmup}: must be >= 0")
+        case_args.exit_with_usage_error(args.program, f"argument --param: warmup={chosen.warmup}: must be >= 0")
     if chosen.timed < 1:
-        case_args._exit_with_usage_error(args.program, f"argument --param: batches={chosen.timed}: must be >= 1")
+        case_args.exit_with_usage_error(args.program, f"argument --param: batches={chosen.timed}: must be >= 1")
     if chosen.size < 1:
-        case_args._exit_with_usage_error(args.program, f"argument --param: batch_size={chosen.size}: must be >= 1")
+        case_args.exit_with_usage_error(args.program, f"argument --param: batch_size={chosen.size}: must be >= 1")
     return chosen
 
 

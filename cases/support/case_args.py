@@ -44,7 +44,8 @@ def usage(program):
     return f"usage: {program} [--start-method fork|spawn|forkserver] [--param KEY=VALUE]..."
 
 
-def _exit_with_usage_error(program, message):
+def exit_with_usage_error(program, message):
+    """The usage line and "PROGRAM: error: MESSAGE" on stderr, then exit 2 (as argparse)."""
     sys.stdout.flush()
     sys.stderr.write(f"{usage(program)}\n{program}: error: {message}\n")
     sys.exit(2)
@@ -78,7 +79,7 @@ class CaseArgs:
         try:
             return convert(value)
         except UsageError as why:
-            _exit_with_usage_error(self.program, f"argument --param: {key}={value}: {why}")
+            exit_with_usage_error(self.program, f"argument --param: {key}={value}: {why}")
 
 
 def _integer(value):
@@ -149,4 +150,4 @@ def parse(argv=None):
     try:
         return parse_args(argv)
     except UsageError as error:
-        _exit_with_usage_error(os.path.basename(argv[0]) if argv else "case.py", str(error))
+        exit_with_usage_error(os.path.basename(argv[0]) if argv else "case.py", str(error))
