@@ -41,6 +41,13 @@ class ManagerTest : public StartMethodTest {
 
 std::string directory_of(const std::string& path) { return std::filesystem::path(path).parent_path().string(); }
 
+int thread_count(int pid) {
+  std::error_code ec;
+  int count = 0;
+  for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) ++count;
+  return count;
+}
+
 // A process is gone once it no longer exists or is a zombie nobody reaped yet.
 bool process_gone(int pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -277,6 +284,24 @@ TEST_P(ManagerTest, EachConnectionIsServedOnItsOwnThread) {
   in.put(7);
   EXPECT_EQ(out.get(true, 60s), 70);
   join_ok(*child);
+}
+
+TEST_P(ManagerTest, ServerRunsOneThreadPerConnectionUntilTheConnectionCloses) {
+  mp::Manager manager(manager_options());
+  auto q = manager.Queue<int>();
+  q.qsize();  // this thread's connection (and its server thread) exist from here
+  const int server = *manager.process().pid();
+  const int baseline = thread_count(server);
+  std::vector<std::thread> getters;
+  for (int i = 0; i < 5; ++i) getters.emplace_back([q] { q.get(true, 60s); });
+  // Each client thread is blocked in get() on a server thread of its own.
+  EXPECT_TRUE(mp_test::eventually([&] { return thread_count(server) == baseline + 5; }, 20s))
+      << thread_count(server) << " threads, expected " << baseline + 5;
+  for (int i = 0; i < 5; ++i) q.put(i);
+  for (auto& getter : getters) getter.join();
+  // A thread's connection closes when the thread ends; its server thread ends with it.
+  EXPECT_TRUE(mp_test::eventually([&] { return thread_count(server) == baseline; }, 20s))
+      << thread_count(server) << " threads, expected " << baseline;
 }
 
 TEST_P(ManagerTest, ProxiesTravelAsQueueItemsAndPoolResults) {
