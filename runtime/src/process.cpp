@@ -238,13 +238,11 @@ void Process::start() {
 }
 
 void Process::join() {
-  join_seconds(-1.0);
+  join_seconds(std::nullopt);
 }
 
-void Process::join_seconds(double timeout_s) {
+void Process::join_seconds(std::optional<double> timeout) {
   check_closed();
-  std::optional<double> timeout;
-  if (timeout_s >= 0) timeout = timeout_s;
   if (is_parent_view_) {
     popen_->wait_for(timeout);
     return;

@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <poll.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <regex>
+#include <thread>
 
 #include "process_test_support.hpp"
 
@@ -124,6 +127,31 @@ TEST_P(ProcessTest, JoinWithTimeoutReturnsWhileRunning) {
   mp::Process p(options(), sleep_forever);
   p.start();
   p.join(std::chrono::milliseconds(50));
+  EXPECT_TRUE(p.is_alive());
+  EXPECT_FALSE(p.exitcode().has_value());
+  p.kill();
+  mp_test::join_bounded(p);
+}
+
+// CPython's popen wait treats a negative timeout as 0: join(-1 s) only looks. A join that wrongly
+// waits for the exit is ended by the watchdog killing the child, which the is_alive check reports.
+TEST_P(ProcessTest, JoinWithNegativeTimeoutOnlyLooks) {
+  mp::Process p(options(), sleep_forever);
+  p.start();
+  std::mutex mutex;
+  std::condition_variable joined_cv;
+  bool joined = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(mutex);
+    if (!joined_cv.wait_for(lock, std::chrono::seconds(30), [&] { return joined; })) p.kill();
+  });
+  p.join(std::chrono::seconds(-1));
+  {
+    std::lock_guard lock(mutex);
+    joined = true;
+  }
+  joined_cv.notify_one();
+  watchdog.join();
   EXPECT_TRUE(p.is_alive());
   EXPECT_FALSE(p.exitcode().has_value());
   p.kill();

@@ -42,6 +42,7 @@
 //
 // Thread-safety: one Process object is used by one thread at a time (as in CPython).
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -140,10 +141,12 @@ class Process {
   virtual void run();
 
   void start();
+  // Waits for the child to end. With a timeout, returns after at most that long whether or not it
+  // ended; a negative timeout counts as 0 (only looks), as CPython's join(timeout=-1).
   void join();
   template <class Rep, class Period>
   void join(std::chrono::duration<Rep, Period> timeout) {
-    join_seconds(std::chrono::duration<double>(timeout).count());
+    join_seconds(std::max(0.0, std::chrono::duration<double>(timeout).count()));
   }
   bool is_alive();
   // Empty while running or not started; 0, the mp::exit() code, 1 after an exception, -signal.
@@ -180,7 +183,7 @@ class Process {
   friend struct detail::ProcessAccess;
   static ProcessOptions with_context(detail::ContextProcessTag tag, ProcessOptions options);
   void rename_class(std::string_view class_name);
-  void join_seconds(double timeout_s);
+  void join_seconds(std::optional<double> timeout_s);  // nullopt waits forever
   void check_closed() const;
   detail::PackedProcess pack() const;
 
