@@ -199,12 +199,16 @@ void Connection::send_frame(std::string_view frame) {
   detail::throw_if(ec);
 }
 
-void Connection::send_bytes(std::string_view data, std::size_t offset,
-                            std::optional<std::size_t> size) {
+void Connection::send_bytes(std::string_view data, std::ptrdiff_t offset,
+                            std::optional<std::ptrdiff_t> size) {
   check_writable();
-  if (data.size() < offset) throw ValueError("buffer length < offset");
-  std::size_t n = size.value_or(data.size() - offset);
-  if (size && offset + *size > data.size()) throw ValueError("buffer length < offset + size");
+  // CPython's checks in its order; comparing size with what is left cannot overflow.
+  if (offset < 0) throw ValueError("offset is negative");
+  if (data.size() < static_cast<std::size_t>(offset)) throw ValueError("buffer length < offset");
+  const std::size_t left = data.size() - static_cast<std::size_t>(offset);
+  if (size && *size < 0) throw ValueError("size is negative");
+  if (size && static_cast<std::size_t>(*size) > left) throw ValueError("buffer length < offset + size");
+  const std::size_t n = size ? static_cast<std::size_t>(*size) : left;
   const char* payload = data.data() + offset;
   char header[12];
   detail::write_frame_header(header, n);
@@ -241,12 +245,13 @@ std::string Connection::recv_bytes(std::optional<std::size_t> maxlength) {
   return payload;
 }
 
-std::size_t Connection::recv_bytes_into(std::span<std::byte> buffer, std::size_t offset) {
+std::size_t Connection::recv_bytes_into(std::span<std::byte> buffer, std::ptrdiff_t offset) {
   check_readable();
   detail::help_flush_pending_feeders();
-  if (offset > buffer.size()) throw ValueError("offset too large");
+  if (offset < 0) throw ValueError("negative offset");
+  if (static_cast<std::size_t>(offset) > buffer.size()) throw ValueError("offset too large");
   const auto size = static_cast<std::size_t>(detail::read_frame_length(state_->fd));
-  if (buffer.size() - offset >= size) {
+  if (buffer.size() - static_cast<std::size_t>(offset) >= size) {
     detail::read_exact_or_throw(state_->fd, reinterpret_cast<char*>(buffer.data()) + offset, size);
     return size;
   }

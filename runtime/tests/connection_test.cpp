@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -255,6 +257,35 @@ TEST(Connection, RecvBytesIntoAndBufferTooShort) {
   a.send_bytes("ok");
   EXPECT_EQ(b.recv_bytes_into(buffer), 2u);
   EXPECT_EQ(error_text([&] { b.recv_bytes_into(buffer, 9); }), "ValueError: offset too large");
+}
+
+// CPython's send_bytes checks offset and size, in this order, before anything is written; a size
+// near the top of the range must not wrap the offset + size check around.
+TEST(Connection, SendBytesRejectsBadOffsetAndSizeBeforeSending) {
+  auto [a, b] = mp::Pipe();
+  constexpr auto huge = std::numeric_limits<std::ptrdiff_t>::max();
+  EXPECT_EQ(error_text([&] { a.send_bytes("abc", -1); }), "ValueError: offset is negative");
+  EXPECT_EQ(error_text([&] { a.send_bytes("abc", -1, -1); }), "ValueError: offset is negative");
+  EXPECT_EQ(error_text([&] { a.send_bytes("abc", 4, -1); }), "ValueError: buffer length < offset");
+  EXPECT_EQ(error_text([&] { a.send_bytes("abc", 1, -1); }), "ValueError: size is negative");
+  EXPECT_EQ(error_text([&] { a.send_bytes("abc", 0, huge); }), "ValueError: buffer length < offset + size");
+  EXPECT_EQ(error_text([&] { a.send_bytes("abc", 3, huge); }), "ValueError: buffer length < offset + size");
+  EXPECT_EQ(error_text([&] { a.send_bytes("abc", huge, huge); }), "ValueError: buffer length < offset");
+  EXPECT_FALSE(b.poll());  // nothing reached the peer
+  a.send_bytes("abc", 3, 0);
+  EXPECT_EQ(b.recv_bytes(), "");
+}
+
+TEST(Connection, RecvBytesIntoRejectsNegativeOffsetBeforeReading) {
+  auto [a, b] = mp::Pipe();
+  std::vector<char> buffer(4, '.');
+  a.send_bytes("ab");
+  EXPECT_EQ(error_text([&] { b.recv_bytes_into(buffer, -1); }), "ValueError: negative offset");
+  EXPECT_EQ(error_text([&] { b.recv_bytes_into(buffer, std::numeric_limits<std::ptrdiff_t>::min()); }),
+            "ValueError: negative offset");
+  EXPECT_EQ(error_text([&] { b.recv_bytes_into(buffer, 5); }), "ValueError: offset too large");
+  EXPECT_EQ(b.recv_bytes_into(buffer, 2), 2u);  // the message is still there, whole
+  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), "..ab");
 }
 
 TEST(Connection, BadMessageLength) {

@@ -63,23 +63,26 @@ class Connection {
     return detail::load_payload<T>(recv_bytes());
   }
 
-  // Sends data[offset, offset + size) as one message. ValueError "buffer length < offset" and
-  // "buffer length < offset + size" as CPython.
-  void send_bytes(std::string_view data, std::size_t offset = 0,
-                  std::optional<std::size_t> size = std::nullopt);
+  // Sends data[offset, offset + size) as one message; size nullopt (Python's None) means the rest.
+  // offset and size are signed so that CPython's checks, made in its order before anything is sent,
+  // are all expressible: ValueError "offset is negative", "buffer length < offset", "size is
+  // negative", "buffer length < offset + size" (no wrap-around for sizes near the type's maximum).
+  void send_bytes(std::string_view data, std::ptrdiff_t offset = 0,
+                  std::optional<std::ptrdiff_t> size = std::nullopt);
 
   // Receives one message. A message longer than maxlength raises OSError "bad message length"
   // (the connection becomes unreadable, or is closed if it is read-only), as CPython.
   std::string recv_bytes(std::optional<std::size_t> maxlength = std::nullopt);
 
   // Receives one message into buffer at byte `offset`; returns its size in bytes. When it does not
-  // fit the message is consumed and BufferTooShort raised; ValueError "offset too large" when
+  // fit the message is consumed and BufferTooShort raised. Before reading, as CPython: ValueError
+  // "negative offset" when offset < 0 (signed for that reason), "offset too large" when
   // offset > buffer size.
-  std::size_t recv_bytes_into(std::span<std::byte> buffer, std::size_t offset = 0);
+  std::size_t recv_bytes_into(std::span<std::byte> buffer, std::ptrdiff_t offset = 0);
   template <std::ranges::contiguous_range R>
     requires(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>> &&
              !std::is_same_v<std::remove_cvref_t<R>, std::span<std::byte>>)
-  std::size_t recv_bytes_into(R&& buffer, std::size_t offset = 0) {
+  std::size_t recv_bytes_into(R&& buffer, std::ptrdiff_t offset = 0) {
     return recv_bytes_into(std::as_writable_bytes(std::span(std::ranges::data(buffer),
                                                             std::ranges::size(buffer))),
                            offset);
