@@ -135,6 +135,13 @@ TEST_P(ManagerTest, ServerIsANamedChildListeningInAPrivateDirectory) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
+TEST_P(ManagerTest, ContextManagerUsesTheContextsStartMethod) {
+  mp::Manager manager = mp::get_context(GetParam()).Manager();
+  EXPECT_EQ(manager.process().start_method(), GetParam());
+  auto v = manager.Value<int>(1);
+  EXPECT_EQ(v.get(), 1);
+}
+
 TEST_P(ManagerTest, DestructorShutsTheServerDown) {
   int pid = 0;
   std::string dir;
