@@ -59,6 +59,7 @@ struct CommandLine {
   std::string baseline;       // run --baseline / compare BASE
   std::string compared;       // compare NEW
   std::string markdown_file;  // run --markdown FILE
+  std::string against_build;  // run --against-build DIR
   bool markdown = false;      // compare --markdown
   GateOptions gate;
 
@@ -109,6 +110,17 @@ struct CommandLine {
     options.python = python;
     if (!reference_dir.empty()) options.reference_dir = std::filesystem::absolute(reference_dir);
     options.check_reference = !no_reference;
+    if (!against_build.empty()) {
+      std::filesystem::path other = std::filesystem::absolute(against_build);
+      if (!std::filesystem::exists(other / "parity_build_config.json"))
+        throw UsageError("--against-build: " + against_build +
+                         " is not a configured parity build (no parity_build_config.json)");
+      if (!baseline.empty()) throw UsageError("--against-build and --baseline: choose one baseline");
+      if (selection.impl == Impl::python)
+        throw UsageError("--against-build runs the cpp side only; --impl python contradicts it");
+      selection.impl = Impl::cpp;
+      options.against_build = other;
+    }
     options.collect_stacks = !no_stacks;
     options.cancel = &interrupted;
     return options;
@@ -263,8 +275,8 @@ int command_run(const CommandLine& line) {
   require_matches(options);
   std::optional<ComparableRun> baseline;
   if (!line.baseline.empty()) baseline = read_baseline(line.baseline);
-  if (!line.markdown_file.empty() && !baseline)
-    throw UsageError("--markdown: writes the comparison with a --baseline; none given");
+  if (!line.markdown_file.empty() && !baseline && !options.against_build)
+    throw UsageError("--markdown: writes the comparison with --baseline or --against-build; none given");
   GateOptions gate = line.gate_options();
   ReporterList reporters;
   reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
@@ -276,6 +288,13 @@ int command_run(const CommandLine& line) {
   if (baseline)
     clean = report_comparison(
         compare_reports(*baseline, comparable_from_results(summary.results, this_run_label()), gate),
+        line.markdown_file);
+  if (options.against_build && !summary.results.empty())
+    clean = report_comparison(
+        compare_reports(comparable_from_results(summary.against_build_results,
+                                                "build " + options.against_build->string()),
+                        comparable_from_results(summary.results, "this build " + options.build_dir.string()),
+                        gate),
         line.markdown_file);
   return summary.success() && clean ? 0 : 1;
 }
@@ -371,7 +390,11 @@ int main(int argc, char** argv) {
   run->add_flag("--no-reference", line.no_reference, "do not compare with recorded CPython results");
   run->add_option("--baseline", line.baseline,
                   "compare the results with this earlier results.json (as `parity compare`)");
-  run->add_option("--markdown", line.markdown_file, "write the --baseline comparison here as Markdown");
+  run->add_option("--against-build", line.against_build,
+                  "run the cpp side from this build and from OTHER_BUILD_DIR alternately, and "
+                  "compare them (the other build is the base)");
+  run->add_option("--markdown", line.markdown_file,
+                  "write the --baseline or --against-build comparison here as Markdown");
   add_gate(run, line);
 
   auto* show = app.add_subcommand("show", "run one case on both sides and show it up close");

@@ -59,6 +59,8 @@ struct RunSummary {
   // Wall seconds of each implementation's empty program (startup_floor.hpp); empty when the run
   // did not measure it (a single case x start method, `show`, `record`).
   std::map<Impl, std::vector<double>> startup_floor_s;
+  // With --against-build: the other build's results, sorted as `results`; not in success().
+  std::vector<CaseResult> against_build_results;
   bool success() const;              // every result PASS, XFAIL or SKIP
   std::map<std::string, int> counts() const;  // "PASS" -> n, only codes that occur
 };

@@ -38,7 +38,8 @@ std::vector<Impl> impls_of(const CaseSelection& selection) {
 
 int RunPlan::total_results() const {
   int total = 0;
-  for (const PlannedUnit& unit : units) total += static_cast<int>(unit.impls.size());
+  for (const PlannedUnit& unit : units)
+    if (!unit.other_build) total += static_cast<int>(unit.impls.size());
   for (const DecidedBatch& batch : decided) total += static_cast<int>(batch.results.size());
   return total;
 }
@@ -71,6 +72,24 @@ RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& sele
     }
   }
   return plan;
+}
+
+void interleave_other_build(RunPlan& plan) {
+  const std::size_t own = plan.units.size();
+  for (std::size_t index = 0; index < own; ++index) {
+    PlannedUnit twin = plan.units[index];
+    twin.other_build = true;
+    plan.units.push_back(std::move(twin));
+  }
+  for (std::vector<PlannedRun>* order : {&plan.shared, &plan.exclusive}) {
+    std::vector<PlannedRun> interleaved;
+    interleaved.reserve(order->size() * 2);
+    for (const PlannedRun& run : *order) {
+      interleaved.push_back(run);
+      interleaved.push_back(PlannedRun{run.unit + own, run.impl, run.run_index});
+    }
+    *order = std::move(interleaved);
+  }
 }
 
 }  // namespace parity

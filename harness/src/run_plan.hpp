@@ -23,6 +23,7 @@ struct PlannedUnit {
   StartMethod method = StartMethod::fork;
   std::vector<Impl> impls;  // python first
   int runs = 1;             // per implementation
+  bool other_build = false;  // --against-build: runs the other build's programs, never reported
 };
 
 // One program run: run number run_index (0-based) of implementation impl of units[unit].
@@ -45,7 +46,8 @@ struct RunPlan {
   std::vector<PlannedRun> shared;     // run by the -j workers, started in this order
   std::vector<PlannedRun> exclusive;  // then these, one at a time
   std::vector<DecidedBatch> decided;  // reported before anything runs
-  // How many results the run reports: one per unit x implementation, plus the decided ones.
+  // How many results the run reports: one per unit x implementation (other builds' units
+  // excepted), plus the decided ones.
   int total_results() const;
 };
 
@@ -53,5 +55,10 @@ struct RunPlan {
 // implementation, each case's runs multiplied by repeat. The plan points into `cases`, which
 // must outlive it.
 RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& selection, int repeat);
+
+// --against-build: gives every unit a twin that runs the other build's cpp program, each of whose
+// runs starts right after the same run of its unit (this build, the other, this, the other, ...),
+// so both builds see the same machine load. Call on a plan of cpp units only.
+void interleave_other_build(RunPlan& plan);
 
 }  // namespace parity

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "case_builder.hpp"
@@ -61,7 +62,9 @@ double process_cpu_seconds() {
 class Execution {
  public:
   Execution(const RunOptions& options, Reporter& reporter)
-      : options_(options), reporter_(reporter), builder_(options.build_dir) {}
+      : options_(options), reporter_(reporter), builder_(options.build_dir) {
+    if (options.against_build) other_builder_.emplace(*options.against_build);
+  }
 
   RunSummary run(const std::string& command) {
     auto started = std::chrono::steady_clock::now();
@@ -76,12 +79,14 @@ class Execution {
       if (loaded.spec)
         for (const auto& [key, value] : options_.params) loaded.spec->params[key] = value;
     plan_ = plan_run(cases_, options_.selection, options_.repeat);
+    if (options_.against_build) interleave_other_build(plan_);
     for (const PlannedUnit& unit : plan_.units) units_.push_back(start_unit(unit, python.version));
     total_ = plan_.total_results();
     reporter_.report_context(context_of(command, python, std::move(metadata)));
 
     std::map<Impl, std::vector<double>> startup_floor;
-    if (options_.measure_startup_floor && plan_.units.size() > 1 && !cancelled())
+    if (options_.measure_startup_floor && !options_.against_build && plan_.units.size() > 1 &&
+        !cancelled())
       startup_floor = measure_startup_floor(
           launcher_, {python_executable_, mp_startup_program(options_.build_dir), 5});
 
@@ -96,6 +101,8 @@ class Execution {
     RunSummary summary;
     summary.results = std::move(results_);
     std::sort(summary.results.begin(), summary.results.end(), result_order);
+    summary.against_build_results = std::move(other_results_);
+    std::sort(summary.against_build_results.begin(), summary.against_build_results.end(), result_order);
     summary.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summary.busy_s = process_cpu_seconds() - cpu_before;
@@ -154,9 +161,9 @@ class Execution {
     return state;
   }
 
-  BuildSlot& build_slot(const std::string& case_id) {
+  BuildSlot& build_slot(const std::string& case_id, bool other_build) {
     std::lock_guard lock(mutex_);
-    auto& slot = builds_[case_id];
+    auto& slot = builds_[{case_id, other_build}];
     if (!slot) slot = std::make_unique<BuildSlot>();
     return *slot;
   }
@@ -172,10 +179,11 @@ class Execution {
       // that flush; case programs print little, so the cost does not show in timings.
       launch.env_overrides["PYTHONUNBUFFERED"] = "1";
     } else {
-      BuildSlot& slot = build_slot(spec.id);
+      BuildSlot& slot = build_slot(spec.id, unit.other_build);
       std::call_once(slot.once, [&] {
         try {
-          slot.executable = builder_.executable_for(spec.dir, spec.id);
+          CaseBuilder& builder = unit.other_build ? *other_builder_ : builder_;
+          slot.executable = builder.executable_for(spec.dir, spec.id);
         } catch (const std::exception& build_error) {
           slot.error = std::string("cannot build ") + spec.cpp_source.string() + ":\n" +
                        build_error.what();
@@ -232,6 +240,11 @@ class Execution {
       results = unresolved_results(planned.spec->id, {planned.method}, planned.impls,
                                    std::string("harness error: ") + error.what());
     }
+    if (planned.other_build) {
+      std::lock_guard lock(report_mutex_);
+      for (auto& result : results) other_results_.push_back(std::move(result));
+      return;
+    }
     publish(std::move(results), planned.spec);
   }
 
@@ -247,14 +260,16 @@ class Execution {
   Reporter& reporter_;
   Launcher launcher_;
   CaseBuilder builder_;
+  std::optional<CaseBuilder> other_builder_;  // --against-build
   std::string python_executable_;
   std::vector<LoadedCase> cases_;
   RunPlan plan_;
   std::vector<std::unique_ptr<UnitState>> units_;  // parallel to plan_.units
-  std::map<std::string, std::unique_ptr<BuildSlot>> builds_;
+  std::map<std::pair<std::string, bool>, std::unique_ptr<BuildSlot>> builds_;  // (case, other build)
   std::mutex mutex_;         // unit data and build slots
   std::mutex report_mutex_;  // reporter calls and results_
   std::vector<CaseResult> results_;
+  std::vector<CaseResult> other_results_;  // --against-build: the other build's, unreported
   int done_ = 0;
   int total_ = 0;
 };

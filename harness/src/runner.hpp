@@ -27,6 +27,10 @@ struct RunOptions {
   // batches or an injected slowdown.
   std::map<std::string, std::string> params;
   std::filesystem::path build_dir = PARITY_BUILD_DIR;
+  // --against-build: another build tree whose C++ case programs run beside this build's,
+  // alternating run by run (this, other, this, other, ...), cpp side only. Its results go to
+  // RunSummary::against_build_results, never to the reporter.
+  std::optional<std::filesystem::path> against_build;
   // Recorded CPython results: reference/<python-version>/<case id>/<start method>.json.
   std::filesystem::path reference_dir = std::filesystem::path(PARITY_SOURCE_DIR) / "reference";
   bool check_reference = true;    // REFERENCE-CHANGED when live CPython differs from a recording

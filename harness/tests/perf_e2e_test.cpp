@@ -141,6 +141,46 @@ TEST_F(SlowdownRuns, RunAgainstABaselineJudgesAtTheEnd) {
   EXPECT_NE(faster.output.find("CLEAN"), std::string::npos) << faster.output;
 }
 
+// A build tree like this one whose compiles of the fixture define PARITY_FIXTURE_SLOWDOWN: its
+// configuration with one definition added (the same compiler, flags and libraries).
+fs::path build_with_slowdown(const fs::path& dir, const std::string& slowdown) {
+  json config = read_json(fs::path(PARITY_BUILD_DIR) / "parity_build_config.json");
+  config["definitions"].push_back("PARITY_FIXTURE_SLOWDOWN=" + slowdown);
+  fs::create_directories(dir);
+  std::ofstream(dir / "parity_build_config.json") << config.dump();
+  return dir;
+}
+
+TEST(PerfEndToEnd, AgainstBuildComparesTheTwoBuildsInterleaved) {
+  TempDir dir;
+  // The other build's loop does a third of the work: this build is three times slower.
+  fs::path fast = build_with_slowdown(dir.path() / "fast", "(1.0/3)");
+  Invocation slower = run_spin(dir.path() / "slower.json",
+                               {"--against-build", fast.string(), "--markdown", (dir.path() / "c.md").string()});
+  EXPECT_EQ(slower.exit_code, 1) << slower.output;
+  EXPECT_NE(slower.output.find("base build " + fast.string()), std::string::npos) << slower.output;
+  EXPECT_NE(slower.output.find("1 significant slowdown of mp"), std::string::npos) << slower.output;
+  EXPECT_NE(read_text(dir.path() / "c.md").find("**slower**"), std::string::npos);
+  // Only the cpp side ran, and only this build's results are reported.
+  auto results = results_by_key(read_json(dir.path() / "slower.json"));
+  ASSERT_EQ(results.size(), 1u) << slower.output;
+  EXPECT_EQ(results.begin()->first, "bench/spin [fork] cpp");
+  EXPECT_EQ(results.begin()->second["result"], "PASS");
+  EXPECT_EQ(results.begin()->second["runs"].size(), 3u);
+
+  // The other build three times slower: this one is faster, clean.
+  fs::path slow = build_with_slowdown(dir.path() / "slow", "3");
+  Invocation faster = run_spin(dir.path() / "faster.json", {"--against-build", slow.string()});
+  EXPECT_EQ(faster.exit_code, 0) << faster.output;
+  EXPECT_NE(faster.output.find("faster"), std::string::npos) << faster.output;
+
+  EXPECT_EQ(run_parity(with_common({"run", "bench/spin", "--against-build", dir.path().string()})).exit_code, 2)
+      << "not a build tree";
+  EXPECT_EQ(run_parity(with_common({"run", "bench/spin", "--against-build", fast.string(), "--impl", "python"}))
+                .exit_code,
+            2);
+}
+
 TEST(PerfEndToEnd, CompareFindsConformanceRegressions) {
   TempDir dir;
   auto write = [&](const char* name, const char* result) {

@@ -100,6 +100,31 @@ TEST(RunPlan, ExclusiveCasesRunAfterTheOthersAndRepeatMultipliesRuns) {
   EXPECT_EQ(plan.total_results(), 2);
 }
 
+TEST(RunPlan, AnotherBuildsRunsAlternateWithThisBuilds) {
+  std::vector<LoadedCase> cases = {loaded_case("a/timed", {StartMethod::fork}, 2, true),
+                                   loaded_case("b/plain", {StartMethod::fork, StartMethod::spawn})};
+  CaseSelection selection;
+  selection.impl = Impl::cpp;
+  RunPlan plan = plan_run(cases, selection, /*repeat=*/1);
+  interleave_other_build(plan);
+  ASSERT_EQ(plan.units.size(), 6u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(plan.units[i].other_build);
+    EXPECT_TRUE(plan.units[i + 3].other_build);
+    EXPECT_EQ(plan.units[i + 3].spec, plan.units[i].spec);
+    EXPECT_EQ(plan.units[i + 3].method, plan.units[i].method);
+    EXPECT_EQ(plan.units[i + 3].runs, plan.units[i].runs);
+  }
+  // A B A B, run by run, in the shared and the exclusive order alike.
+  const std::vector<PlannedRun> exclusive = {
+      {0, Impl::cpp, 0}, {3, Impl::cpp, 0}, {0, Impl::cpp, 1}, {3, Impl::cpp, 1}};
+  EXPECT_EQ(plan.exclusive, exclusive);
+  const std::vector<PlannedRun> shared = {
+      {1, Impl::cpp, 0}, {4, Impl::cpp, 0}, {2, Impl::cpp, 0}, {5, Impl::cpp, 0}};
+  EXPECT_EQ(plan.shared, shared);
+  EXPECT_EQ(plan.total_results(), 3) << "the other build's results are not reported";
+}
+
 TEST(RunPlan, BrokenAndUnsupportedCasesAreDecidedWithoutRunning) {
   std::vector<LoadedCase> cases = {broken_case("a/broken"), loaded_case("b/forkonly", {StartMethod::fork})};
   CaseSelection selection;
