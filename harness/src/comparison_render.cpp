@@ -35,8 +35,11 @@ std::string p_text(const MetricChange& change) {
 
 std::string verdict_text(const MetricChange& change) {
   std::string text = to_string(change.verdict);
-  if (!change.gated && (change.verdict == MetricVerdict::slowdown || change.verdict == MetricVerdict::speedup))
-    text += std::get<2>(change.key) == Impl::python ? " (CPython)" : " (floor)";
+  if (!change.gated && (change.verdict == MetricVerdict::slowdown || change.verdict == MetricVerdict::speedup)) {
+    if (std::get<2>(change.key) == Impl::python) text += " (CPython)";
+    else if (change.metric.rfind("floor.", 0) == 0) text += " (floor)";
+    else text += " (raw; gated on /floor)";
+  }
   return text;
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <stdexcept>
 
@@ -43,16 +44,36 @@ std::string label_of(const json& report, const std::string& fallback) {
   return started.empty() ? label : label + " (" + started + ")";
 }
 
-void add_samples(ComparableResult& result, const std::map<std::string, std::vector<double>>& samples,
-                 const std::map<std::string, std::string>& units) {
+bool is_floor(const std::string& metric) { return metric.rfind("floor.", 0) == 0; }
+
+}  // namespace
+
+void add_run_samples(ComparableResult& result, const std::map<std::string, std::vector<double>>& samples,
+                     const std::map<std::string, std::string>& units) {
+  auto unit_of = [&](const std::string& name) {
+    auto unit = units.find(name);
+    return unit == units.end() ? std::string() : unit->second;
+  };
   for (const auto& [name, values] : samples) {
     auto& pooled = result.samples[name];
     pooled.insert(pooled.end(), values.begin(), values.end());
+    result.units.emplace(name, unit_of(name));
+    if (is_floor(name)) continue;
+    auto floor = samples.find("floor." + name);
+    if (floor == samples.end() || floor->second.size() != values.size() ||
+        unit_of(floor->first) != unit_of(name))
+      continue;
+    const bool rate = is_rate_unit(unit_of(name));
+    auto& relative = result.samples[name + floor_suffix];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      double cost = rate ? floor->second[i] / values[i] : values[i] / floor->second[i];
+      if (std::isfinite(cost)) relative.push_back(cost);
+    }
+    result.units.emplace(name + floor_suffix, floor_relative_unit);
   }
-  for (const auto& [name, unit] : units) result.units.emplace(name, unit);
 }
 
-bool is_floor(const std::string& metric) { return metric.rfind("floor.", 0) == 0; }
+namespace {
 
 ResultKey key_of(const json& entry, const std::string& where) {
   std::string method = string_field(entry, "start_method", where);
@@ -66,9 +87,7 @@ ResultKey key_of(const json& entry, const std::string& where) {
 
 }  // namespace
 
-bool is_time_unit(const std::string& unit) {
-  return unit == "ns" || unit == "us" || unit == "ms" || unit == "s";
-}
+bool is_rate_unit(const std::string& unit) { return unit == "items/s" || unit == "B/s"; }
 
 std::string to_string(Transition transition) {
   switch (transition) {
@@ -111,7 +130,7 @@ ComparableRun comparable_from_json(const json& report, const std::string& label_
     result.code = *parsed;
     try {
       for (const json& one : entry.value("runs", json::array()))
-        add_samples(result, one.value("samples", std::map<std::string, std::vector<double>>()),
+        add_run_samples(result, one.value("samples", std::map<std::string, std::vector<double>>()),
                     one.value("sample_units", std::map<std::string, std::string>()));
     } catch (const json::exception& error) {
       throw std::runtime_error(where + ": malformed samples: " + error.what());
@@ -139,7 +158,7 @@ ComparableRun comparable_from_results(const std::vector<CaseResult>& results, co
   for (const CaseResult& case_result : results) {
     ComparableResult result;
     result.code = case_result.code;
-    for (const NormalizedRun& one : case_result.runs) add_samples(result, one.samples, one.sample_units);
+    for (const NormalizedRun& one : case_result.runs) add_run_samples(result, one.samples, one.sample_units);
     run.results[{case_result.case_id, case_result.start_method, case_result.impl}] = std::move(result);
   }
   return run;
@@ -159,19 +178,20 @@ int RunComparison::gated_slowdowns() const {
 
 namespace {
 
+// has_floor_relative: the metric's cost relative to its floor is compared too, and gates instead.
 MetricChange compare_metric(const ResultKey& key, const std::string& metric, const std::string& unit,
                             const std::vector<double>& base, const std::vector<double>& current,
-                            const GateOptions& options) {
+                            bool has_floor_relative, const GateOptions& options) {
   MetricChange change;
   change.key = key;
   change.metric = metric;
   change.unit = unit;
   change.base = summarize(base);
   change.current = summarize(current);
-  change.gated = std::get<2>(key) == Impl::cpp && !is_floor(metric);
-  // Larger is slower for times; for rates smaller is. `slow` and `fast` are the samples ordered so
-  // that "the second tends to be larger" means "new is slower".
-  const bool time = is_time_unit(unit);
+  change.gated = std::get<2>(key) == Impl::cpp && !is_floor(metric) && !has_floor_relative;
+  // Larger is slower for times and costs; for rates smaller is. The samples ordered so that "the
+  // second tends to be larger" means "new is slower".
+  const bool time = !is_rate_unit(unit);
   const std::vector<double>& low_is_fast_base = time ? base : current;
   const std::vector<double>& low_is_fast_new = time ? current : base;
   change.cost_ratio = median_ratio(low_is_fast_new, low_is_fast_base);
@@ -239,8 +259,10 @@ RunComparison compare_reports(const ComparableRun& base, const ComparableRun& cu
         comparison.metrics.push_back(std::move(change));
         continue;
       }
-      comparison.metrics.push_back(
-          compare_metric(key, metric, unit, old_samples, samples->second, options));
+      const bool has_floor_relative = old_result.samples.count(metric + floor_suffix) &&
+                                      new_result.samples.count(metric + floor_suffix);
+      comparison.metrics.push_back(compare_metric(key, metric, unit, old_samples, samples->second,
+                                                  has_floor_relative, options));
     }
   }
   for (const auto& [key, new_result] : current.results)

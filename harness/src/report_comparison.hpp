@@ -7,10 +7,18 @@
 // A metric changed when the one-sided Mann-Whitney U test on the pooled samples of every run gives
 // p < max_p AND the medians differ by more than min_effect (the cost ratio new/base beyond
 // 1 + min_effect, or below 1 / (1 + min_effect)): significance alone would flag a 1% shift on a
-// quiet machine, size alone any noisy one. The gate (what makes `compare` exit 1) is the
-// regressions and the slowdowns of mp's own operations: the cpp side's metrics other than
-// `floor.*`. CPython's metrics and the OS floors are shown beside them, as evidence of a machine
-// that changed between the runs, but never fail it.
+// quiet machine, size alone any noisy one.
+//
+// Where the cpp side measured an operation X beside its raw OS floor (`floor.X`, batches
+// alternating), each batch's cost relative to the floor is a metric of its own, "X/floor"
+// (X_i / floor.X_i; for rates floor.X_i / X_i): a busy machine slows the operation and its floor
+// alike, so this ratio holds still where the raw times jump with the load, and it moves exactly
+// when mp's own cost does.
+//
+// The gate (what makes `compare` exit 1) is the regressions and the slowdowns of mp's own
+// operations: on the cpp side, X/floor where there is one, else X (never floor.X). CPython's
+// metrics, the floors and the raw times of floored operations are shown beside them, as evidence
+// of a machine that changed between the runs, but never fail it.
 
 #include <map>
 #include <ostream>
@@ -32,6 +40,12 @@ struct ComparableResult {
   std::map<std::string, std::vector<double>> samples;  // every run's samples, pooled
   std::map<std::string, std::string> units;
 };
+
+// Adds one run's samples to the pooled ones, and for each operation X that has floor.X with as
+// many samples in the same unit, the batch-by-batch costs relative to the floor as "X/floor" (X
+// and floor.X alternate, so batch i of each saw the same machine).
+void add_run_samples(ComparableResult& result, const std::map<std::string, std::vector<double>>& samples,
+                     const std::map<std::string, std::string>& units);
 
 using ResultKey = std::tuple<std::string, StartMethod, Impl>;  // case id, start method, impl
 
@@ -84,7 +98,7 @@ struct MetricChange {
   std::optional<RatioEstimate> cost_ratio;
   double p = 1;  // one-sided p of the verdict's direction (of a slowdown when unchanged)
   MetricVerdict verdict = MetricVerdict::unchanged;
-  bool gated = false;  // counts for the gate: cpp side, not a floor
+  bool gated = false;  // counts for the gate (see the top of this file)
 };
 
 struct RunComparison {
@@ -108,7 +122,11 @@ void print_comparison_markdown(std::ostream& out, const RunComparison& compariso
 RunComparison compare_reports(const ComparableRun& base, const ComparableRun& current,
                               const GateOptions& options = {});
 
-// Whether a time-per-operation unit (ns, us, ms, s) rather than a rate (items/s, B/s).
-bool is_time_unit(const std::string& unit);
+// Whether a rate (items/s, B/s: larger is faster) rather than a time or a cost (larger is slower).
+bool is_rate_unit(const std::string& unit);
+
+// The name suffix and unit of the floor-relative metric ("put/floor", "x floor").
+inline constexpr const char* floor_suffix = "/floor";
+inline constexpr const char* floor_relative_unit = "x floor";
 
 }  // namespace parity

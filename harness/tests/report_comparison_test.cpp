@@ -22,9 +22,13 @@ std::vector<double> noisy(double center, int count, unsigned seed, double spread
   return values;
 }
 
-ComparableResult result(ResultCode code, std::map<std::string, std::vector<double>> samples = {},
-                        std::map<std::string, std::string> units = {}) {
-  return ComparableResult{code, std::move(samples), std::move(units)};
+// A result of one run with these samples (and their floor-relative costs, as the readers add).
+ComparableResult result(ResultCode code, const std::map<std::string, std::vector<double>>& samples = {},
+                        const std::map<std::string, std::string>& units = {}) {
+  ComparableResult made;
+  made.code = code;
+  add_run_samples(made, samples, units);
+  return made;
 }
 
 const ResultKey queue_cpp{"perf/queue", StartMethod::fork, Impl::cpp};
@@ -120,6 +124,51 @@ TEST(ReportComparison, OnlyMpsOwnOperationsGate) {
   EXPECT_FALSE(comparison.failed());
 }
 
+TEST(ReportComparison, TheFloorAbsorbsABusyMachine) {
+  // Everything twice as slow, floor included: the machine, not mp. Then mp alone twice as slow.
+  auto run_with = [](double put, double floor, unsigned seed) {
+    return result(ResultCode::pass, {{"put", noisy(put, 30, seed)}, {"floor.put", noisy(floor, 30, seed + 1)}},
+                  {{"put", "us"}, {"floor.put", "us"}});
+  };
+  ComparableRun base, busy, slower;
+  base.results[queue_cpp] = run_with(10, 2, 20);
+  busy.results[queue_cpp] = run_with(20, 4, 22);
+  slower.results[queue_cpp] = run_with(20, 2, 24);
+
+  RunComparison machine = compare_reports(base, busy);
+  const MetricChange& raw = metric_of(machine, queue_cpp, "put");
+  EXPECT_EQ(raw.verdict, MetricVerdict::slowdown);
+  EXPECT_FALSE(raw.gated);
+  const MetricChange& relative = metric_of(machine, queue_cpp, "put/floor");
+  EXPECT_EQ(relative.unit, "x floor");
+  EXPECT_TRUE(relative.gated);
+  EXPECT_EQ(relative.verdict, MetricVerdict::unchanged);
+  EXPECT_NEAR(relative.base.median, 5, 0.3);
+  EXPECT_FALSE(machine.failed());
+
+  RunComparison mp = compare_reports(base, slower);
+  EXPECT_EQ(metric_of(mp, queue_cpp, "put/floor").verdict, MetricVerdict::slowdown);
+  EXPECT_EQ(mp.gated_slowdowns(), 1);
+  EXPECT_TRUE(mp.failed());
+}
+
+TEST(ReportComparison, FloorRelativeRatesAreCostsToo) {
+  ComparableRun base, current;
+  auto run_with = [](double rate, double floor_rate, unsigned seed) {
+    return result(ResultCode::pass,
+                  {{"bytes", noisy(rate, 20, seed)}, {"floor.bytes", noisy(floor_rate, 20, seed + 1)}},
+                  {{"bytes", "B/s"}, {"floor.bytes", "B/s"}});
+  };
+  base.results[queue_cpp] = run_with(1e9, 4e9, 30);     // a quarter of the floor's bandwidth: cost 4
+  current.results[queue_cpp] = run_with(0.5e9, 4e9, 32);  // half that: cost 8
+  RunComparison comparison = compare_reports(base, current);
+  const MetricChange& relative = metric_of(comparison, queue_cpp, "bytes/floor");
+  EXPECT_NEAR(relative.base.median, 4, 0.3);
+  EXPECT_NEAR(relative.current.median, 8, 0.5);
+  EXPECT_EQ(relative.verdict, MetricVerdict::slowdown);
+  EXPECT_TRUE(comparison.failed());
+}
+
 TEST(ReportComparison, BothSignificanceAndSizeAreConfigurable) {
   ComparableRun base, current;
   base.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(10, 40, 11, 0.01)}}, {{"put", "us"}});
@@ -166,6 +215,16 @@ TEST(ReportComparison, ReadsJsonReportsAndPoolsRuns) {
   EXPECT_EQ(run.results[queue_cpp].code, ResultCode::pass);
   EXPECT_EQ(run.results[queue_cpp].samples["put"], (std::vector<double>{1, 2, 3}));
   EXPECT_EQ(run.results[queue_cpp].units["put"], "us");
+  EXPECT_EQ(run.results[queue_cpp].samples.count("put/floor"), 0u) << "no floor, no ratio to it";
+
+  // Batch i of an operation is divided by batch i of its floor, run by run.
+  report["results"][0]["runs"][0]["samples"]["floor.put"] = {0.5, 4.0};
+  report["results"][0]["runs"][0]["sample_units"]["floor.put"] = "us";
+  report["results"][0]["runs"][1]["samples"]["floor.put"] = {1.0, 1.0};  // not one per batch: none
+  report["results"][0]["runs"][1]["sample_units"]["floor.put"] = "us";
+  ComparableRun floored = comparable_from_json(report, "base.json");
+  EXPECT_EQ(floored.results[queue_cpp].samples["put/floor"], (std::vector<double>{2, 0.5}));
+  EXPECT_EQ(floored.results[queue_cpp].units["put/floor"], "x floor");
 
   EXPECT_THROW(comparable_from_json(json{{"schema", "other"}}, "x.json"), std::runtime_error);
   json bad_code = report;
