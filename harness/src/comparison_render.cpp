@@ -19,8 +19,7 @@ std::string code_text(const std::optional<ResultCode>& code) { return code ? to_
 
 std::string median_text(const SampleSummary& summary, const std::string& unit) {
   if (summary.n == 0) return "-";
-  return fmt::format("{} [{}, {}]", format_measure(summary.median, unit),
-                     format_measure(summary.median_ci.low, ""), format_measure(summary.median_ci.high, ""));
+  return format_measure_interval(summary.median, summary.median_ci.low, summary.median_ci.high, unit);
 }
 
 std::string ratio_text(const std::optional<RatioEstimate>& ratio) {

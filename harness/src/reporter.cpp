@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <algorithm>
 
 #include "reporter.hpp"
@@ -50,9 +52,39 @@ std::string format_seconds(double seconds) {
   return fmt::format("{:.0f} us", seconds * 1e6);
 }
 
+namespace {
+
+// The unit a value reads best in, and what to divide it by: times from ns to s, rates with k, M, G.
+std::pair<double, std::string> measure_scale(double value, const std::string& unit) {
+  static const std::pair<const char*, double> times[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}};
+  for (const auto& [name, seconds] : times) {
+    if (unit != name) continue;
+    // The smallest unit in which the value prints below 1000 (999.95 would print as "1000").
+    for (const auto& [target, target_seconds] : times)
+      if (std::fabs(value) * (seconds / target_seconds) < 999.95 || std::string(target) == "s")
+        return {target_seconds / seconds, target};
+  }
+  if (unit == "items/s" || unit == "B/s") {
+    static const std::pair<const char*, double> prefixes[] = {{"", 1}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}};
+    for (const auto& [prefix, factor] : prefixes)
+      if (std::fabs(value) / factor < 999.95 || std::string(prefix) == "G")
+        return {factor, unit == "B/s" ? prefix + unit : std::string(prefix) + (*prefix ? " " : "") + unit};
+  }
+  return {1, unit};
+}
+
+}  // namespace
+
 std::string format_measure(double value, const std::string& unit) {
-  std::string text = fmt::format("{:.4g}", value);
-  return unit.empty() ? text : text + " " + unit;
+  auto [divisor, shown] = measure_scale(value, unit);
+  std::string text = fmt::format("{:.4g}", value / divisor);
+  return shown.empty() ? text : text + " " + shown;
+}
+
+std::string format_measure_interval(double value, double low, double high, const std::string& unit) {
+  auto [divisor, shown] = measure_scale(value, unit);
+  std::string text = fmt::format("{:.4g} [{:.4g}, {:.4g}]", value / divisor, low / divisor, high / divisor);
+  return shown.empty() ? text : text + " " + shown;
 }
 
 // "cd DIR && env K=V PROGRAM ARGS": what to paste into a shell to rerun one side by hand.

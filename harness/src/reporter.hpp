@@ -181,8 +181,11 @@ std::string format_seconds(double seconds);
 // there is neither.
 std::string performance_table(const RunSummary& summary);
 
-// A sample value with 4 significant digits and its unit: "1.234 us", "3.5e+06 items/s"; "1.234"
-// for an empty unit.
+// A sample value with 4 significant digits in the unit it reads best in: a time unit (ns, us, ms,
+// s) is rescaled ("11380 us" -> "11.38 ms"), a rate gets k, M or G ("1.436 GB/s", "9.138 M
+// items/s"), anything else is kept ("1.2 x floor"; "1.234" for an empty unit).
 std::string format_measure(double value, const std::string& unit);
+// The same for a value and its interval, all three in the value's unit: "11.38 [10.9, 12.1] ms".
+std::string format_measure_interval(double value, double low, double high, const std::string& unit);
 
 }  // namespace parity

@@ -130,3 +130,17 @@ TEST(BenchmarkReport, JunitCarriesProperties) {
   EXPECT_NE(xml.find("<property name=\"ratio.put.to_floor_ci_high\" value=\"2\"/>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("      </properties>\n    </testcase>"), std::string::npos) << xml;
 }
+
+TEST(BenchmarkReport, MeasuresReadInTheirBestUnit) {
+  EXPECT_EQ(format_measure(11380, "us"), "11.38 ms");
+  EXPECT_EQ(format_measure(5.502, "ns"), "5.502 ns");
+  EXPECT_EQ(format_measure(2.5e6, "ns"), "2.5 ms");
+  EXPECT_EQ(format_measure(0.25, "ms"), "250 us");
+  EXPECT_EQ(format_measure(7200, "s"), "7200 s");
+  EXPECT_EQ(format_measure(1.436e9, "B/s"), "1.436 GB/s");
+  EXPECT_EQ(format_measure(9.138e6, "items/s"), "9.138 M items/s");
+  EXPECT_EQ(format_measure(391.3, "items/s"), "391.3 items/s");
+  EXPECT_EQ(format_measure(1.2, "x floor"), "1.2 x floor");
+  EXPECT_EQ(format_measure(1.2, ""), "1.2");
+  EXPECT_EQ(format_measure_interval(11380, 10900, 12100, "us"), "11.38 [10.9, 12.1] ms");
+}
