@@ -75,7 +75,11 @@ void register_exit_function() {
 }  // namespace detail
 
 const Context& get_context(std::string_view method) {
-  if (method.empty()) method = get_start_method();
+  std::string default_method;  // outlives the comparisons below
+  if (method.empty()) {
+    default_method = get_start_method();
+    method = default_method;
+  }
   for (const Context& ctx : contexts()) {
     if (ctx.get_start_method() == method) return ctx;
   }

@@ -292,6 +292,15 @@ TEST_P(ProcessTest, UnknownStartMethodIsRefused) {
   }
 }
 
+// The default context is the default start method's (what every Pool without a context uses).
+// Run under AddressSanitizer (scripts/test --sanitize address), this also checks that the name
+// compared is still alive: it once was a destroyed temporary.
+TEST(ContextTest, DefaultContextIsTheStartMethods) {
+  const std::string method = mp::get_start_method();
+  EXPECT_EQ(mp::get_context().get_start_method(), method);
+  EXPECT_EQ(&mp::get_context(), &mp::get_context(method));
+}
+
 TEST_P(ProcessTest, ChildOutputIsFlushedBeforeExit) {
   TempDir dir;
   // The child's stdout is redirected to a file; printf without newline must still arrive.
