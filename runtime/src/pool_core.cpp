@@ -6,7 +6,8 @@
 // an idle worker's socket (one send per task, whatever its chunk size); otherwise it waits in
 // `pending` and whoever reads a worker's result hands that worker the next one. Because a worker
 // has at most one task in flight, the pool always knows which task a dead worker took with it: that
-// task fails with BrokenProcessPool and the worker is replaced.
+// task fails with BrokenProcessPool and the worker is replaced. A task the worker never started
+// (each worker counts the tasks it starts in shared memory) goes to another worker instead.
 //
 // Reading results: the result thread waits in epoll for every worker's exit (its sentinel) and for
 // the channels (result pipes) of busy workers. A task of a job a caller may wait for directly
@@ -44,7 +45,12 @@ namespace {
 struct Queued {
   std::shared_ptr<Job> job;
   PoolTask task;
+  int untaken = 0;  // workers that ended before taking this task
 };
+
+// A task is offered to this many workers that each end before taking it (a failing initializer
+// ends every worker at start) before it fails with BrokenProcessPool.
+constexpr int kMaxUntaken = 3;
 
 struct Delivery {
   std::shared_ptr<Job> job;
@@ -63,6 +69,7 @@ struct Worker {
   int pid = 0;
   std::optional<Queued> running;
   int tasks_sent = 0;
+  std::size_t slot = 0;           // its counter in State::started (pool_internal.hpp)
   bool eof = false;               // the worker closed its end; its exit is next
   bool claimed = false;           // a waiting thread reads this channel (not the result thread)
   bool lazy = false;              // running a task whose result the result thread does not watch
@@ -116,6 +123,15 @@ struct PoolCore::State final : JobAwaiter {
   bool start_failed = false;  // the last replacement failed: retry after a pause
   sigset_t creator_signal_mask{};  // the mask the result thread started with (its creator's)
   FinalizerId exit_finalizer = 0;
+  // One started-task counter per worker slot (pool_internal.hpp); a slot is reused by the
+  // worker that replaces its holder.
+  const std::size_t slots = static_cast<std::size_t>(std::max(options.processes, 1));  // checked later
+  SharedMemory started = SharedMemory::create(slots * kStartedSlotBytes, "mp-pool");
+  std::vector<bool> slot_taken = std::vector<bool>(slots);
+
+  std::atomic<std::uint32_t>& started_tasks(std::size_t slot) const {
+    return *started.at<std::atomic<std::uint32_t>>(slot * kStartedSlotBytes);
+  }
 
   void wake() const {
     std::uint64_t one = 1;
@@ -154,9 +170,12 @@ struct PoolCore::State final : JobAwaiter {
     auto [result_in, result_out] = Pipe(false);
     auto worker = std::make_unique<Worker>();
     worker->id = next_worker_id++;
+    worker->slot = static_cast<std::size_t>(std::find(slot_taken.begin(), slot_taken.end(), false) - slot_taken.begin());
+    started_tasks(worker->slot).store(0, std::memory_order_relaxed);
     ContextProcessTag tag{process_class_for(options.start_method), options.start_method};
     worker->process = std::make_unique<Process>(tag, ProcessOptions{.daemon = true}, &pool_worker_main, task_in,
-                                                result_out, options.initializer, options.maxtasksperchild);
+                                                result_out, options.initializer, options.maxtasksperchild,
+                                                WorkerCounter{started, worker->slot * kStartedSlotBytes});
     std::string name = worker->process->name();
     if (auto at = name.find("Process"); at != std::string::npos) name.replace(at, 7, "PoolWorker");
     worker->process->set_name(name);
@@ -181,6 +200,7 @@ struct PoolCore::State final : JobAwaiter {
     worker->pid = worker->process->pid().value_or(0);
     worker->sentinel = worker->process->sentinel();
     watch_sentinel(*worker, true);
+    slot_taken[worker->slot] = true;
     return worker;
   }
 
@@ -202,10 +222,20 @@ struct PoolCore::State final : JobAwaiter {
       ssize_t n = ::write(worker.task_fd, frame.data() + sent, frame.size() - sent);
       if (n < 0) {
         if (errno == EINTR) continue;
-        break;  // the worker is gone (EPIPE; SIGPIPE is ignored): its exit reports the task as lost
+        // The worker is gone (EPIPE; SIGPIPE is ignored) and never got the task: its exit, next,
+        // hands the task to another worker (retire()).
+        worker.eof = true;
+        watch_channel(worker, false);
+        break;
       }
       sent += static_cast<std::size_t>(n);
     }
+  }
+
+  // Whether the (ended) worker started its running task: a task it never started (its frame
+  // unread, or read by a worker already killed) had no effect and may run elsewhere.
+  bool task_started(const Worker& worker) const {
+    return started_tasks(worker.slot).load(std::memory_order_acquire) >= static_cast<std::uint32_t>(worker.tasks_sent);
   }
 
   void dispatch_all(const Job* submitted = nullptr) {
@@ -275,25 +305,34 @@ struct PoolCore::State final : JobAwaiter {
     dispatch(worker);
   }
 
-  // The worker's process ended: collect what it sent, fail the task it took with it, forget it.
+  // The worker's process ended: collect what it sent, fail the task it took with it (or queue
+  // again, first in line, a task it never took), forget it.
   void retire(Worker& worker, std::vector<Delivery>& deliveries) {
     drain(worker, deliveries);
     worker.process->join();
     if (worker.running) {
-      const int code = worker.process->exitcode().value_or(0);
-      std::string message = "A pool worker, " + worker.process->name() + " (pid " + std::to_string(worker.pid) +
-                            "), terminated abruptly (exitcode " + std::to_string(code) + signal_suffix(code) +
-                            ") while running a task of this job";
-      deliveries.push_back({std::move(worker.running->job), worker.running->task.index,
-                            TaskOutcome{TaskOutcome::Kind::local_error, {},
-                                        std::make_exception_ptr(BrokenProcessPool(message))}});
+      const bool taken = task_started(worker);
+      Queued task = std::move(*worker.running);
       worker.running.reset();
+      if (!taken && ++task.untaken < kMaxUntaken) {
+        pending.push_front(std::move(task));
+      } else {
+        const int code = worker.process->exitcode().value_or(0);
+        std::string message = "A pool worker, " + worker.process->name() + " (pid " + std::to_string(worker.pid) +
+                              "), terminated abruptly (exitcode " + std::to_string(code) + signal_suffix(code) + ")";
+        message += taken ? " while running a task of this job"
+                         : " before taking a task of this job (" + std::to_string(kMaxUntaken) + " workers in a row did)";
+        deliveries.push_back({std::move(task.job), task.task.index,
+                              TaskOutcome{TaskOutcome::Kind::local_error, {},
+                                          std::make_exception_ptr(BrokenProcessPool(message))}});
+      }
     }
     forget(worker);
     std::erase_if(workers, [&](const auto& w) { return w.get() == &worker; });
   }
 
   void forget(Worker& worker) {
+    slot_taken[worker.slot] = false;
     watch_channel(worker, false);
     watch_sentinel(worker, false);
     remove_pool_parent_fd(worker.task_fd);

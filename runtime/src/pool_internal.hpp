@@ -7,13 +7,30 @@
 
 #include "mp/connection.hpp"
 #include "mp/detail/pool_core.hpp"
+#include "mp/detail/shared_memory.hpp"
 
 namespace mp::detail {
 
+// A worker's count of the tasks it has started, in shared memory the pool reads once the worker
+// has ended: a task sent but never started (the worker died first, even after reading its frame)
+// is run by another worker instead of being reported lost. Counters are kStartedSlotBytes apart.
+inline constexpr std::size_t kStartedSlotBytes = 64;
+struct WorkerCounter {
+  SharedMemory memory;
+  std::size_t offset = 0;
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(memory, offset);
+  }
+};
+
 // The target of every pool worker process (CPython's pool.worker): runs the initializer, then
-// tasks read from `tasks` until end of stream or `maxtasks` tasks (0: no limit), writing each
-// outcome to `results`. Returns normally (exit code 0).
-void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks);
+// tasks read from `tasks` until end of stream or `maxtasks` tasks (0: no limit), counting each in
+// `started` before running it and writing each outcome to `results`. Returns normally (exit
+// code 0).
+void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks,
+                      WorkerCounter started);
 
 // Descriptors a forked worker must not keep: the parent's ends of every pool's worker channels.
 // add/remove are called by the parent; close_pool_parent_fds by a forked worker before anything

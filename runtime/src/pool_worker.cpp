@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -138,16 +139,19 @@ std::pair<std::string, std::string> describe_current_exception() {
   }
 }
 
-void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks) {
+void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks,
+                      WorkerCounter started) {
   const int task_fd = tasks.fileno();
   const int fd = results.fileno();
   close_pool_parent_fds(-1);
   if (initializer) initializer();
 
+  auto& started_tasks = *started.memory.at<std::atomic<std::uint32_t>>(started.offset);
   TaskReader reader(task_fd);
   std::string_view body;
   for (int completed = 0; maxtasks <= 0 || completed < maxtasks; ++completed) {
     if (!reader.next(body)) break;
+    started_tasks.store(static_cast<std::uint32_t>(completed + 1), std::memory_order_release);
     std::int64_t trampoline = 0;
     std::memcpy(&trampoline, body.data(), 8);
     const std::string_view payload = body.substr(8);

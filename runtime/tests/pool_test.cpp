@@ -465,6 +465,44 @@ TEST_P(PoolTest, AWorkerKilledMidTaskFailsItsResultAndIsReplaced) {
   EXPECT_EQ(pool.map(square, iota(10)).size(), 10u);
 }
 
+// An idle worker killed just before a task is sent to it never starts the task: the task goes to
+// another worker, whichever way the race goes (the write fails with EPIPE; the frame stays unread;
+// the dying worker reads it but never gets to run it). Each round kills an idle worker and
+// submits at once.
+TEST_P(PoolTest, ATaskSentToAJustKilledIdleWorkerRunsOnAnother) {
+  mp::Pool pool(options(2));
+  EXPECT_EQ(pool.map(square, iota(4)), (std::vector<int>{0, 1, 4, 9}));  // every worker is up
+  for (int round = 0; round < 50; ++round) {
+    auto workers = pool.workers();
+    ASSERT_FALSE(workers.empty());
+    ::kill(workers[static_cast<std::size_t>(round) % workers.size()].pid, SIGKILL);
+    try {
+      if (round % 2 == 0) {
+        EXPECT_EQ(pool.apply_async(square, round).get(60s), round * round) << "round " << round;
+      } else {
+        EXPECT_EQ(pool.map(square, std::vector<int>{round, 1}, 1), (std::vector<int>{round * round, 1}))
+            << "round " << round;
+      }
+    } catch (const mp::Error& e) {
+      ADD_FAILURE() << "round " << round << ": " << e.str();
+    }
+  }
+}
+
+// A worker that ends before it takes any task (its initializer exits) does not make the pool
+// offer the task forever: after 3 such workers the task fails.
+void exit_at_once() { mp::exit(1); }
+
+TEST_P(PoolTest, ATaskNoWorkerLivesToTakeFailsAfterThreeWorkers) {
+  mp::Pool pool(mp::PoolOptions{.processes = 1, .initializer = mp::PoolInitializer(exit_at_once), .context = GetParam()});
+  try {
+    pool.apply_async(square, 3).get(60s);
+    ADD_FAILURE() << "no exception";
+  } catch (const mp::BrokenProcessPool& e) {
+    EXPECT_THAT(e.what(), HasSubstr("terminated abruptly (exitcode 1) before taking a task of this job (3 workers in a row did)"));
+  }
+}
+
 int open_fd_count() {
   int count = 0;
   for (auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {

@@ -53,6 +53,11 @@
 //     running a task of this job". The pool replaces the worker and other tasks continue. CPython
 //     waits forever for such a result (concurrent.futures raises BrokenProcessPool and breaks the
 //     whole pool instead). mp can tell which task was lost because each worker has one task in flight.
+//     A task the worker had not started (an idle worker killed just as the task was sent to it)
+//     goes to another worker instead, first in line; only after 3 workers in a row end before
+//     starting it (an initializer that kills every worker) does it fail, with BrokenProcessPool
+//     "... terminated abruptly (exitcode 1) before taking a task of this job (3 workers in a row
+//     did)".
 //   - terminate() fails results still pending with BrokenProcessPool "the pool was terminated
 //     before this task completed" (CPython leaves them pending forever).
 //
