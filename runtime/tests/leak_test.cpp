@@ -3,7 +3,10 @@
 // and exit finalizers are back to what they were.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <mutex>
 #include <fstream>
 #include <ostream>
 #include <string>
@@ -93,6 +96,115 @@ TEST(LeakTest, ClosedAndJoinedQueue) {
   });
 }
 
+TEST(LeakTest, JoinableQueue) {
+  expect_no_leak(2000, [](int i) {
+    mp::JoinableQueue<int> q;
+    q.put(i);
+    ASSERT_EQ(q.get(), i);
+    q.task_done();
+    q.join();
+  });
+}
+
+TEST(LeakTest, SimpleQueue) {
+  expect_no_leak(2000, [](int i) {
+    mp::SimpleQueue<int> q;
+    q.put(i);
+    ASSERT_EQ(q.get(), i);
+  });
+}
+
+TEST(LeakTest, Pipe) {
+  expect_no_leak(2000, [](int i) {
+    auto [a, b] = mp::Pipe();
+    a.send(i);
+    ASSERT_EQ(b.recv<int>(), i);
+    auto [reader, writer] = mp::Pipe(false);
+    writer.send(i);
+    ASSERT_EQ(reader.recv<int>(), i);
+  });
+}
+
+TEST(LeakTest, SynchronizationPrimitives) {
+  expect_no_leak(2000, [](int) {
+    mp::Lock lock;
+    { std::lock_guard held(lock); }
+    mp::RLock rlock;
+    { std::lock_guard held(rlock); }
+    mp::Semaphore semaphore(2);
+    ASSERT_TRUE(semaphore.acquire());
+    semaphore.release();
+    mp::BoundedSemaphore bounded(1);
+    ASSERT_TRUE(bounded.acquire());
+    bounded.release();
+    mp::Condition condition;
+    {
+      std::lock_guard held(condition);
+      condition.notify_all();
+    }
+    mp::Event event;
+    event.set();
+    ASSERT_TRUE(event.wait(std::chrono::duration<double>(0)));
+    mp::Barrier barrier(1);
+    barrier.wait();
+  });
+}
+
+TEST(LeakTest, ValueAndArray) {
+  expect_no_leak(2000, [](int i) {
+    mp::Value<int> value(i);
+    ASSERT_EQ(value.value(), i);
+    mp::RawValue<double> raw(1.5);
+    mp::Array<int> array(16);
+    mp::RawArray<int> raw_array{1, 2, 3};
+  });
+}
+
+class LeakPerMethodTest : public mp_test::StartMethodTest {
+ protected:
+  // Children cost a fork or an exec each: fewer rounds than for in-process objects.
+  int process_rounds() const { return GetParam() == "spawn" ? 100 : 300; }
+};
+
+void put_pid(mp::Queue<int> q) { q.put(static_cast<int>(::getpid())); }
+
+TEST_P(LeakPerMethodTest, Process) {
+  expect_no_leak(process_rounds(), [this](int) {
+    mp::Process child(options(), +[] {});
+    child.start();
+    mp_test::join_bounded(child);
+    ASSERT_EQ(child.exitcode(), 0);
+  });
+  EXPECT_TRUE(mp::active_children().empty());
+}
+
+TEST_P(LeakPerMethodTest, ProcessWithAQueue) {
+  expect_no_leak(process_rounds(), [this](int) {
+    mp::Queue<int> q;
+    mp::Process child(options(), put_pid, q);
+    child.start();
+    EXPECT_GT(q.get(true, std::chrono::seconds(60)), 0);
+    mp_test::join_bounded(child);
+  });
+}
+
+int twice(int x) { return 2 * x; }
+
+TEST_P(LeakPerMethodTest, Pool) {
+  expect_no_leak(10, [this](int) {
+    mp::Pool pool(mp::PoolOptions{.processes = 2, .context = GetParam()});
+    ASSERT_EQ(pool.map(twice, std::vector<int>{1, 2, 3}), (std::vector<int>{2, 4, 6}));
+    ASSERT_EQ(pool.apply(twice, 5), 10);
+  });
+  expect_no_leak(10, [this](int) {
+    mp::Pool pool(mp::PoolOptions{.processes = 2, .context = GetParam()});
+    ASSERT_EQ(pool.apply_async(twice, 4).get(), 8);
+    pool.close();
+    pool.join();
+  });
+}
+
+
 // What a fork child does before its target (after-fork hooks, inherited finalizers dropped) is
 // in proportion to the objects alive at the fork, not to every object the parent ever made.
 TEST(LeakTest, ForkChildInheritsNoHookOfDestroyedQueues) {
@@ -122,5 +234,7 @@ TEST(LeakTest, ForkChildInheritsNoHookOfDestroyedQueues) {
   mp::Queue<int> alive;
   EXPECT_EQ(hooks_in_fork_child(), before + 16);  // a live queue's hook is there
 }
+
+MP_INSTANTIATE_START_METHODS(LeakPerMethodTest);
 
 }  // namespace
