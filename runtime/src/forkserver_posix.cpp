@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +33,8 @@ namespace {
 
 // How long a client waits for the server to answer before giving up (seconds).
 constexpr double kServerReplyTimeout = 30.0;
+// How long the starter's exit waits for the server to leave before it kills it (milliseconds).
+constexpr int kServerExitTimeoutMs = 5000;
 // Process objects up to this size are written to the data socket before the request (bytes; well
 // under the default AF_UNIX socket buffer, so the write cannot block).
 constexpr std::size_t kPrewriteLimit = 64 * 1024;
@@ -62,23 +66,28 @@ void remove_socket_dir(const std::string& dir, const std::string& address) {
   ::rmdir(dir.c_str());
 }
 
-// Starter's exit: let the server go (EOF on its alive pipe) and wait for it, bounded.
+// Starter's exit: let the server go (EOF on its alive pipe) and wait for it, up to
+// kServerExitTimeoutMs, then SIGKILL it. The wait blocks on the server's pidfd: no polling.
 void stop_server() {
   ClientState& c = client();
   std::lock_guard lock(c.mutex);
   close_fd(c.connection);
   if (c.server_pid == 0) return;
   close_fd(c.alive_w);
-  for (int i = 0; i < 500; ++i) {  // 5 s, then SIGKILL
-    pid_t r = ::waitpid(c.server_pid, nullptr, WNOHANG);
-    if (r == c.server_pid || (r < 0 && errno != EINTR)) {
-      c.server_pid = 0;
-      return;
-    }
-    ::usleep(10000);
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, c.server_pid, 0));
+  if (pidfd >= 0) {
+    pollfd exited{pidfd, POLLIN, 0};
+    int r;
+    do {
+      r = ::poll(&exited, 1, kServerExitTimeoutMs);
+    } while (r < 0 && errno == EINTR);
+    ::close(pidfd);
+    if (r == 0) ::kill(c.server_pid, SIGKILL);  // still there after the timeout
+  } else {
+    ::kill(c.server_pid, SIGKILL);  // cannot wait for it without polling: end it now
   }
-  ::kill(c.server_pid, SIGKILL);
-  ::waitpid(c.server_pid, nullptr, 0);
+  while (::waitpid(c.server_pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
   c.server_pid = 0;
 }
 
