@@ -44,7 +44,7 @@ std::string verdict_text(const MetricChange& change) {
 
 bool notable(const MetricChange& change) {
   return change.verdict == MetricVerdict::slowdown || change.verdict == MetricVerdict::speedup ||
-         change.verdict == MetricVerdict::units_differ;
+         change.verdict == MetricVerdict::not_in_every_run || change.verdict == MetricVerdict::units_differ;
 }
 
 std::string gate_text(const RunComparison& comparison) {

@@ -2,6 +2,7 @@
 
 #include "normalizer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -64,9 +65,7 @@ std::vector<std::string> split_lines(std::string_view text) {
 std::span<const std::string_view> builtin_rule_sets() { return rule_set_names; }
 
 bool is_builtin_rule_set(std::string_view name) {
-  for (std::string_view known : rule_set_names)
-    if (known == name) return true;
-  return false;
+  return std::find(rule_set_names.begin(), rule_set_names.end(), name) != rule_set_names.end();
 }
 
 std::optional<MetricLine> parse_metric_line(std::string_view line) {
@@ -82,9 +81,7 @@ std::optional<MetricLine> parse_metric_line(std::string_view line) {
 std::span<const std::string_view> sample_units() { return sample_unit_names; }
 
 bool is_sample_unit(std::string_view unit) {
-  for (std::string_view known : sample_unit_names)
-    if (known == unit) return true;
-  return false;
+  return std::find(sample_unit_names.begin(), sample_unit_names.end(), unit) != sample_unit_names.end();
 }
 
 std::optional<SampleLine> parse_sample_line(std::string_view line) {

@@ -57,6 +57,7 @@ void add_run_samples(ComparableResult& result, const std::map<std::string, std::
   for (const auto& [name, values] : samples) {
     auto& pooled = result.samples[name];
     pooled.insert(pooled.end(), values.begin(), values.end());
+    if (!values.empty()) result.run_medians[name].push_back(median(values));
     result.units.emplace(name, unit_of(name));
     if (is_floor(name)) continue;
     auto floor = samples.find("floor." + name);
@@ -64,12 +65,17 @@ void add_run_samples(ComparableResult& result, const std::map<std::string, std::
         unit_of(floor->first) != unit_of(name))
       continue;
     const bool rate = is_rate_unit(unit_of(name));
-    auto& relative = result.samples[name + floor_suffix];
+    std::vector<double> relative;
     for (std::size_t i = 0; i < values.size(); ++i) {
       double cost = rate ? floor->second[i] / values[i] : values[i] / floor->second[i];
       if (std::isfinite(cost)) relative.push_back(cost);
     }
-    result.units.emplace(name + floor_suffix, floor_relative_unit);
+    if (relative.empty()) continue;
+    const std::string relative_name = name + floor_suffix;
+    result.run_medians[relative_name].push_back(median(relative));
+    auto& pooled_relative = result.samples[relative_name];
+    pooled_relative.insert(pooled_relative.end(), relative.begin(), relative.end());
+    result.units.emplace(relative_name, floor_relative_unit);
   }
 }
 
@@ -105,6 +111,7 @@ std::string to_string(MetricVerdict verdict) {
     case MetricVerdict::slowdown: return "slower";
     case MetricVerdict::speedup: return "faster";
     case MetricVerdict::unchanged: return "same";
+    case MetricVerdict::not_in_every_run: return "not in every run";
     case MetricVerdict::too_few_samples: return "too few samples";
     case MetricVerdict::units_differ: return "units differ";
   }
@@ -178,10 +185,18 @@ int RunComparison::gated_slowdowns() const {
 
 namespace {
 
+// The pooled samples and the runs' medians of one metric on one side.
+struct MetricSamples {
+  const std::vector<double>& pooled;
+  const std::vector<double>& runs;
+};
+
 // has_floor_relative: the metric's cost relative to its floor is compared too, and gates instead.
 MetricChange compare_metric(const ResultKey& key, const std::string& metric, const std::string& unit,
-                            const std::vector<double>& base, const std::vector<double>& current,
+                            MetricSamples base_samples, MetricSamples new_samples,
                             bool has_floor_relative, const GateOptions& options) {
+  const std::vector<double>& base = base_samples.pooled;
+  const std::vector<double>& current = new_samples.pooled;
   MetricChange change;
   change.key = key;
   change.metric = metric;
@@ -216,8 +231,19 @@ MetricChange compare_metric(const ResultKey& key, const std::string& metric, con
     change.verdict = MetricVerdict::unchanged;
     change.p = slower.test.p_greater;
   }
+  const std::vector<double>& base_runs = time ? base_samples.runs : new_samples.runs;
+  const std::vector<double>& new_runs = time ? new_samples.runs : base_samples.runs;
+  const int fewest_runs = static_cast<int>(std::min(base_runs.size(), new_runs.size()));
+  if (fewest_runs >= options.min_runs &&
+      (change.verdict == MetricVerdict::slowdown || change.verdict == MetricVerdict::speedup)) {
+    const bool slowdown = change.verdict == MetricVerdict::slowdown;
+    change.runs_p = slowdown ? mann_whitney_u(base_runs, new_runs).p_greater
+                             : mann_whitney_u(new_runs, base_runs).p_greater;
+    if (*change.runs_p > options.runs_max_p + 1e-12) change.verdict = MetricVerdict::not_in_every_run;
+  }
   return change;
 }
+
 
 Transition transition_of(ResultCode base, ResultCode current) {
   if (!is_failure(base) && is_failure(current)) return Transition::regression;
@@ -261,7 +287,13 @@ RunComparison compare_reports(const ComparableRun& base, const ComparableRun& cu
       }
       const bool has_floor_relative = old_result.samples.count(metric + floor_suffix) &&
                                       new_result.samples.count(metric + floor_suffix);
-      comparison.metrics.push_back(compare_metric(key, metric, unit, old_samples, samples->second,
+      static const std::vector<double> none;
+      auto runs_of = [&](const ComparableResult& result) -> const std::vector<double>& {
+        auto runs = result.run_medians.find(metric);
+        return runs == result.run_medians.end() ? none : runs->second;
+      };
+      comparison.metrics.push_back(compare_metric(key, metric, unit, {old_samples, runs_of(old_result)},
+                                                  {samples->second, runs_of(new_result)},
                                                   has_floor_relative, options));
     }
   }

@@ -37,7 +37,8 @@ namespace parity {
 // What a comparison needs of one result.
 struct ComparableResult {
   ResultCode code = ResultCode::unresolved;
-  std::map<std::string, std::vector<double>> samples;  // every run's samples, pooled
+  std::map<std::string, std::vector<double>> samples;      // every run's samples, pooled
+  std::map<std::string, std::vector<double>> run_medians;  // one median per run that had the metric
   std::map<std::string, std::string> units;
 };
 
@@ -66,6 +67,12 @@ struct GateOptions {
   double max_p = 0.01;       // one-sided p must be below this
   double min_effect = 0.10;  // and the median must move by more than this fraction
   int min_samples = 5;       // per side; fewer are never called a change
+  // With at least min_runs runs a side, the change must also show between the runs: the one-sided
+  // U test on the runs' medians gives p <= runs_max_p (3 runs a side: every new run beyond every
+  // base run). The samples of one process share its luck with the scheduler; this keeps one
+  // unlucky process from passing for a change.
+  int min_runs = 3;
+  double runs_max_p = 0.05;
 };
 
 enum class Transition {
@@ -84,7 +91,8 @@ struct ConformanceChange {
   Transition transition = Transition::changed;
 };
 
-enum class MetricVerdict { slowdown, speedup, unchanged, too_few_samples, units_differ };
+// not_in_every_run: significant in the pooled samples, but the runs' medians disagree (GateOptions).
+enum class MetricVerdict { slowdown, speedup, unchanged, not_in_every_run, too_few_samples, units_differ };
 std::string to_string(MetricVerdict verdict);
 
 struct MetricChange {
@@ -97,6 +105,7 @@ struct MetricChange {
   // always slower. With its bootstrap 95% CI.
   std::optional<RatioEstimate> cost_ratio;
   double p = 1;  // one-sided p of the verdict's direction (of a slowdown when unchanged)
+  std::optional<double> runs_p;  // the same on the runs' medians, when both sides had min_runs
   MetricVerdict verdict = MetricVerdict::unchanged;
   bool gated = false;  // counts for the gate (see the top of this file)
 };

@@ -85,8 +85,12 @@ void interleave_other_build(RunPlan& plan) {
     std::vector<PlannedRun> interleaved;
     interleaved.reserve(order->size() * 2);
     for (const PlannedRun& run : *order) {
-      interleaved.push_back(run);
-      interleaved.push_back(PlannedRun{run.unit + own, run.impl, run.run_index});
+      // A B, then B A: neither build always goes first, so what the first of a pair leaves
+      // behind (warm caches, freed memory, a clock ramp) does not favour one build.
+      PlannedRun twin{run.unit + own, run.impl, run.run_index};
+      bool twin_first = run.run_index % 2 == 1;
+      interleaved.push_back(twin_first ? twin : run);
+      interleaved.push_back(twin_first ? run : twin);
     }
     *order = std::move(interleaved);
   }

@@ -56,9 +56,10 @@ struct RunPlan {
 // must outlive it.
 RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& selection, int repeat);
 
-// --against-build: gives every unit a twin that runs the other build's cpp program, each of whose
-// runs starts right after the same run of its unit (this build, the other, this, the other, ...),
-// so both builds see the same machine load. Call on a plan of cpp units only.
+// --against-build: gives every unit a twin that runs the other build's cpp program; each run of a
+// unit and the same run of its twin start one right after the other, in turns: this build first
+// for even runs, the other first for odd ones (A B B A A B ...), so both builds see the same
+// machine load and neither always goes first. Call on a plan of cpp units only.
 void interleave_other_build(RunPlan& plan);
 
 }  // namespace parity

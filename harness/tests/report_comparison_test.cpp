@@ -169,6 +169,42 @@ TEST(ReportComparison, FloorRelativeRatesAreCostsToo) {
   EXPECT_TRUE(comparison.failed());
 }
 
+TEST(ReportComparison, AChangeMustShowInEveryRun) {
+  // Three runs a side: base all at 10 us; new two runs at 30 and one at 10. The pooled samples say
+  // slower; the runs do not all agree, so one or two unlucky processes pass for no change.
+  auto runs = [](std::vector<double> centers, unsigned seed) {
+    ComparableResult made;
+    made.code = ResultCode::pass;
+    for (double center : centers) add_run_samples(made, {{"put", noisy(center, 20, seed++)}}, {{"put", "us"}});
+    return made;
+  };
+  ComparableRun base, mixed, slower;
+  base.results[queue_cpp] = runs({10, 10, 10}, 40);
+  mixed.results[queue_cpp] = runs({30, 30, 10}, 50);
+  slower.results[queue_cpp] = runs({30, 30, 30}, 60);
+  EXPECT_EQ(base.results[queue_cpp].run_medians["put"].size(), 3u);
+
+  RunComparison disagreeing = compare_reports(base, mixed);
+  const MetricChange& put = metric_of(disagreeing, queue_cpp, "put");
+  EXPECT_EQ(put.verdict, MetricVerdict::not_in_every_run);
+  EXPECT_LT(put.p, 0.01) << "significant in the pooled samples";
+  ASSERT_TRUE(put.runs_p);
+  EXPECT_GT(*put.runs_p, 0.05);
+  EXPECT_FALSE(disagreeing.failed());
+
+  RunComparison agreeing = compare_reports(base, slower);
+  const MetricChange& every = metric_of(agreeing, queue_cpp, "put");
+  EXPECT_EQ(every.verdict, MetricVerdict::slowdown);
+  ASSERT_TRUE(every.runs_p);
+  EXPECT_NEAR(*every.runs_p, 0.05, 1e-12);  // 3 vs 3, all apart: 1 / C(6, 3)
+  EXPECT_TRUE(agreeing.failed());
+
+  GateOptions pooled_only;
+  pooled_only.min_runs = 4;  // three runs are then too few for the run test: the samples decide
+  EXPECT_EQ(metric_of(compare_reports(base, mixed, pooled_only), queue_cpp, "put").verdict,
+            MetricVerdict::slowdown);
+}
+
 TEST(ReportComparison, BothSignificanceAndSizeAreConfigurable) {
   ComparableRun base, current;
   base.results[queue_cpp] = result(ResultCode::pass, {{"put", noisy(10, 40, 11, 0.01)}}, {{"put", "us"}});

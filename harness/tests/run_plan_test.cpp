@@ -115,9 +115,9 @@ TEST(RunPlan, AnotherBuildsRunsAlternateWithThisBuilds) {
     EXPECT_EQ(plan.units[i + 3].method, plan.units[i].method);
     EXPECT_EQ(plan.units[i + 3].runs, plan.units[i].runs);
   }
-  // A B A B, run by run, in the shared and the exclusive order alike.
+  // A B, then B A, run by run, in the shared and the exclusive order alike.
   const std::vector<PlannedRun> exclusive = {
-      {0, Impl::cpp, 0}, {3, Impl::cpp, 0}, {0, Impl::cpp, 1}, {3, Impl::cpp, 1}};
+      {0, Impl::cpp, 0}, {3, Impl::cpp, 0}, {3, Impl::cpp, 1}, {0, Impl::cpp, 1}};
   EXPECT_EQ(plan.exclusive, exclusive);
   const std::vector<PlannedRun> shared = {
       {1, Impl::cpp, 0}, {4, Impl::cpp, 0}, {2, Impl::cpp, 0}, {5, Impl::cpp, 0}};
