@@ -15,10 +15,10 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <thread>
 
+#include "cli_options.hpp"
 #include "process_tree.hpp"
 #include "reference_store.hpp"
 #include "report_comparison.hpp"
@@ -34,118 +34,6 @@ constexpr int exit_usage = 2;
 // Set on SIGINT/SIGTERM/SIGHUP (see install_interrupt_handling): RunOptions::cancel of every run.
 std::atomic<bool> interrupted{false};
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Options shared by the subcommands, bound to CLI11 and turned into RunOptions.
-struct CommandLine {
-  std::vector<std::string> filters;
-  std::vector<std::string> case_roots;
-  bool exact = false;
-  std::string start_method;
-  std::string impl;
-  int jobs = 0;
-  int repeat = 1;
-  std::string shard;
-  double timeout_multiplier = 1;
-  std::string python = "python3";
-  std::string json_file;
-  std::string junit_file;
-  std::string reference_dir;
-  bool no_reference = false;
-  bool no_stacks = false;
-  std::vector<std::string> params;  // run --param KEY=VALUE
-  std::string baseline;       // run --baseline / compare BASE
-  std::string compared;       // compare NEW
-  std::string markdown_file;  // run --markdown FILE
-  std::string against_build;  // run --against-build DIR
-  bool markdown = false;      // compare --markdown
-  GateOptions gate;
-
-  GateOptions gate_options() const {
-    if (!(gate.max_p > 0 && gate.max_p <= 1)) throw UsageError("--max-p: expected 0 < P <= 1");
-    if (!(gate.min_effect >= 0)) throw UsageError("--min-effect: expected a fraction >= 0, e.g. 0.1");
-    return gate;
-  }
-
-  RunOptions run_options() const {
-    RunOptions options;
-    auto& selection = options.selection;
-    for (const auto& root : case_roots) selection.case_roots.push_back(std::filesystem::absolute(root));
-    selection.filters = filters;
-    selection.exact = exact;
-    if (!start_method.empty()) {
-      selection.start_method = parse_start_method(start_method);
-      if (!selection.start_method)
-        throw UsageError("--start-method: expected fork, spawn or forkserver, got " + start_method);
-    }
-    if (!impl.empty()) {
-      selection.impl = parse_impl(impl);
-      if (!selection.impl) throw UsageError("--impl: expected cpp or python, got " + impl);
-    }
-    if (!shard.empty()) {
-      std::smatch match;
-      static const std::regex shape(R"((\d+)/(\d+))");
-      if (!std::regex_match(shard, match, shape))
-        throw UsageError("--shard: expected I/N, e.g. 1/4, got " + shard);
-      selection.shard_index = std::stoi(match[1]);
-      selection.shard_count = std::stoi(match[2]);
-      if (selection.shard_count < 1 || selection.shard_index < 1 ||
-          selection.shard_index > selection.shard_count)
-        throw UsageError("--shard: I must be between 1 and N, got " + shard);
-    }
-    if (jobs < 0) throw UsageError("-j: expected a positive number of jobs");
-    if (repeat < 1) throw UsageError("--repeat: expected at least 1");
-    if (!(timeout_multiplier > 0)) throw UsageError("--timeout-multiplier: expected a positive factor");
-    for (const auto& param : params) {
-      std::size_t equals = param.find('=');
-      if (equals == std::string::npos || equals == 0)
-        throw UsageError("--param: expected KEY=VALUE, got " + param);
-      options.params[param.substr(0, equals)] = param.substr(equals + 1);
-    }
-    options.jobs = jobs;
-    options.repeat = repeat;
-    options.timeout_multiplier = timeout_multiplier;
-    options.python = python;
-    if (!reference_dir.empty()) options.reference_dir = std::filesystem::absolute(reference_dir);
-    options.check_reference = !no_reference;
-    if (!against_build.empty()) {
-      std::filesystem::path other = std::filesystem::absolute(against_build);
-      if (!std::filesystem::exists(other / "parity_build_config.json"))
-        throw UsageError("--against-build: " + against_build +
-                         " is not a configured parity build (no parity_build_config.json)");
-      if (!baseline.empty()) throw UsageError("--against-build and --baseline: choose one baseline");
-      if (selection.impl == Impl::python)
-        throw UsageError("--against-build runs the cpp side only; --impl python contradicts it");
-      selection.impl = Impl::cpp;
-      options.against_build = other;
-    }
-    options.collect_stacks = !no_stacks;
-    options.cancel = &interrupted;
-    return options;
-  }
-};
-
-void add_selection(CLI::App* command, CommandLine& line, bool with_filters = true) {
-  if (with_filters)
-    command->add_option("filter", line.filters,
-                        "case ids to select: a substring, or a glob when it holds * ? [");
-  command->add_option("--cases", line.case_roots,
-                      "a root of cases (repeatable); default: the project's cases/")
-      ->check(CLI::ExistingDirectory);
-  command->add_flag("--exact", line.exact, "filters match whole case ids only");
-  command->add_option("--start-method", line.start_method, "fork, spawn or forkserver");
-}
-
-void add_gate(CLI::App* command, CommandLine& line) {
-  command->add_option("--max-p", line.gate.max_p, "a change needs a one-sided U-test p below this")
-      ->capture_default_str();
-  command->add_option("--min-effect", line.gate.min_effect,
-                      "and a median change beyond this fraction (0.1: 10%)")
-      ->capture_default_str();
-}
-
 // The baseline of --baseline, read before the run so a bad file fails at once.
 ComparableRun read_baseline(const std::string& path) {
   try {
@@ -153,13 +41,6 @@ ComparableRun read_baseline(const std::string& path) {
   } catch (const std::exception& error) {
     throw UsageError(error.what());
   }
-}
-
-void add_execution(CLI::App* command, CommandLine& line) {
-  command->add_option("--python", line.python, "the CPython interpreter")->capture_default_str();
-  command->add_option("--timeout-multiplier", line.timeout_multiplier,
-                      "scales each case's timeout_s");
-  command->add_flag("--no-stacks", line.no_stacks, "do not collect stacks of hung programs");
 }
 
 // Ctrl-C, SIGTERM, SIGHUP: every program runs in its own process group, so a terminal's signal
@@ -371,37 +252,11 @@ int main(int argc, char** argv) {
   std::string show_case;
 
   auto* list = app.add_subcommand("list", "list the cases (and why any cannot be loaded)");
-  add_selection(list, line);
-
+  define_list_options(list, line);
   auto* run = app.add_subcommand("run", "run cases on both implementations and report");
-  add_selection(run, line);
-  add_execution(run, line);
-  run->add_option("-j,--jobs", line.jobs, "programs run at once; default: the number of cores");
-  run->add_option("--impl", line.impl, "run one implementation only: cpp or python");
-  run->add_option("--repeat", line.repeat, "multiply each case's runs");
-  run->add_option("--shard", line.shard, "run shard I of N (1-based), e.g. 2/4");
-  run->add_option("--param", line.params,
-                  "KEY=VALUE given to every selected case as --param (repeatable; replaces the "
-                  "case's own value)")
-      ->allow_extra_args(false);
-  run->add_option("--json", line.json_file, "write the JSON report here (docs/report-schema.md)");
-  run->add_option("--junit", line.junit_file, "write a JUnit XML report here");
-  run->add_option("--reference", line.reference_dir, "recorded CPython results; default: reference/");
-  run->add_flag("--no-reference", line.no_reference, "do not compare with recorded CPython results");
-  run->add_option("--baseline", line.baseline,
-                  "compare the results with this earlier results.json (as `parity compare`)");
-  run->add_option("--against-build", line.against_build,
-                  "run the cpp side from this build and from OTHER_BUILD_DIR alternately, and "
-                  "compare them (the other build is the base)");
-  run->add_option("--markdown", line.markdown_file,
-                  "write the --baseline or --against-build comparison here as Markdown");
-  add_gate(run, line);
-
+  define_run_options(run, line);
   auto* show = app.add_subcommand("show", "run one case on both sides and show it up close");
-  show->add_option("case", show_case, "the case id (or a part that names one case)")->required();
-  add_selection(show, line, false);
-  add_execution(show, line);
-  show->add_option("--impl", line.impl, "run one implementation only: cpp or python");
+  define_show_options(show, line, show_case);
 
   auto* record = app.add_subcommand("record", "record CPython's results as the reference");
   add_selection(record, line);
@@ -433,6 +288,7 @@ int main(int argc, char** argv) {
   }
 
   install_interrupt_handling();
+  line.cancel = &interrupted;
   try {
     int status = exit_usage;
     if (*list) status = command_list(line);

@@ -1,0 +1,63 @@
+#pragma once
+// The command line of list, run and show (and what record and compare share with them): the
+// options bound to CLI11, checked and turned into RunOptions. A bad value is a UsageError (exit 2).
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "report_comparison.hpp"
+#include "runner.hpp"
+
+namespace parity {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Options shared by the subcommands, bound to CLI11 and turned into RunOptions.
+struct CommandLine {
+  std::vector<std::string> filters;
+  std::vector<std::string> case_roots;
+  bool exact = false;
+  std::string start_method;
+  std::string impl;
+  int jobs = 0;
+  int repeat = 1;
+  std::string shard;
+  double timeout_multiplier = 1;
+  std::string python = "python3";
+  std::string json_file;
+  std::string junit_file;
+  std::string reference_dir;
+  bool no_reference = false;
+  bool no_stacks = false;
+  std::vector<std::string> params;  // run --param KEY=VALUE
+  std::string baseline;       // run --baseline / compare BASE
+  std::string compared;       // compare NEW
+  std::string markdown_file;  // run --markdown FILE
+  std::string against_build;  // run --against-build DIR
+  bool markdown = false;      // compare --markdown
+  GateOptions gate;
+  const std::atomic<bool>* cancel = nullptr;  // RunOptions::cancel
+
+  GateOptions gate_options() const;
+
+  RunOptions run_options() const;
+};
+
+// Options of several subcommands: case selection (with the FILTER positional unless told not
+// to), the execution of programs, and the performance gate of compare and run --baseline.
+void add_selection(CLI::App* command, CommandLine& line, bool with_filters = true);
+void add_execution(CLI::App* command, CommandLine& line);
+void add_gate(CLI::App* command, CommandLine& line);
+
+// Every option of list, run and show (docs/running.md documents each).
+void define_list_options(CLI::App* list, CommandLine& line);
+void define_run_options(CLI::App* run, CommandLine& line);
+void define_show_options(CLI::App* show, CommandLine& line, std::string& case_name);
+
+}  // namespace parity
