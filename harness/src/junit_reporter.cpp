@@ -3,15 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 #include <map>
+#include <tuple>
 
+#include "report_text.hpp"
 #include "reporter.hpp"
 
 namespace parity {
 namespace {
 
-// Escapes for attribute and text content; drops characters XML 1.0 cannot carry.
-std::string xml_escape(const std::string& text) {
+// Escapes for attribute and text content. XML 1.0 carries neither invalid UTF-8 (replaced by
+// U+FFFD) nor control characters other than tab, newline and carriage return (written as \xNN).
+std::string xml_escape(const std::string& raw) {
+  const std::string text = valid_utf8(raw);
   std::string escaped;
   escaped.reserve(text.size());
   for (unsigned char c : text) {
@@ -53,19 +58,100 @@ std::string details(const CaseResult& result) {
   for (const auto& reason : result.reasons) text += reason + "\n";
   if (!result.override_reason.empty()) text += "documented divergence: " + result.override_reason + "\n";
   if (!result.diff.empty()) text += "\n" + result.diff;
-  if (!result.runs.empty() && !result.runs.front().record.stacks.empty())
-    text += "\nstacks at the timeout:\n" + result.runs.front().record.stacks;
+  if (const NormalizedRun* run = shown_run(result)) {
+    text += "\nrerun: " + rerun_command(run->record) + "\n";
+    if (!run->record.stacks.empty()) text += "\nstacks at the timeout:\n" + run->record.stacks;
+  }
   return text;
 }
 
-// <properties> of a benchmark result: each @sample metric's summary and, on cpp results, each
-// operation's ratios to CPython and to the floor with their 95% CIs (empty without samples).
+std::string iso8601(std::chrono::system_clock::time_point when) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  return text;
+}
+
+std::string property_xml(const std::string& name, const std::string& value, const char* indent) {
+  return fmt::format("{}<property name=\"{}\" value=\"{}\"/>\n", indent, xml_escape(name),
+                     xml_escape(value));
+}
+
+// <properties> of a testsuite: what the run ran on and how (the JSON report's metadata).
+std::string run_properties_xml(const RunContext& run) {
+  const RunMetadata& metadata = run.metadata;
+  std::vector<std::pair<std::string, std::string>> properties = {
+      {"parity.command", run.command},
+      {"parity.version", metadata.build.parity_version},
+      {"parity.build_type", metadata.build.build_type},
+      {"parity.compiler", metadata.build.compiler},
+      {"git.commit", metadata.source.commit},
+      {"git.dirty", !metadata.source.dirty ? "" : *metadata.source.dirty ? "true" : "false"},
+      {"python.command", run.python},
+      {"python.executable", run.python_executable},
+      {"python.version", run.python_version},
+      {"jobs", std::to_string(run.jobs)},
+      {"repeat", std::to_string(run.repeat)},
+      {"shard", fmt::format("{}/{}", run.shard_index, run.shard_count)},
+      {"timeout_multiplier", fmt::format("{:g}", run.timeout_multiplier)},
+      {"machine.cpu_model", metadata.cpu_model},
+      {"machine.cores", std::to_string(metadata.cores)},
+      {"machine.kernel", metadata.kernel},
+      {"machine.load_at_start", fmt::format("{:.2f} {:.2f} {:.2f}", metadata.load_at_start[0],
+                                            metadata.load_at_start[1], metadata.load_at_start[2])},
+  };
+  std::string xml = "    <properties>\n";
+  for (const auto& [name, value] : properties) xml += property_xml(name, value, "      ");
+  return xml + "    </properties>\n";
+}
+
+// A failing testcase's <system-out> (its shown run's stdout, the last lines) and <system-err>
+// (the stderr tail of both sides, this one first, and how to rerun each).
+std::string captured_output_xml(const CaseResult& result, const CaseResult* other_side) {
+  constexpr std::size_t stdout_tail_lines = 200;
+  const NormalizedRun* run = shown_run(result);
+  std::string out, err;
+  if (run) {
+    TextTail tail = tail_of(run->record.stdout_text, stdout_tail_lines);
+    if (tail.omitted > 0) out = fmt::format("[{} earlier lines not shown]\n", tail.omitted);
+    out += tail.text;
+  }
+  for (const CaseResult* side : {&result, other_side}) {
+    const NormalizedRun* side_run = side ? shown_run(*side) : nullptr;
+    if (!side_run) continue;
+    TextTail tail = tail_of(side_run->record.stderr_text, stderr_tail_lines);
+    err += fmt::format("== {} stderr{}\n", to_string(side->impl),
+                       tail.text.empty()  ? ": (empty)"
+                       : tail.omitted > 0 ? fmt::format(" (last {} lines of {})", stderr_tail_lines,
+                                                        stderr_tail_lines + tail.omitted)
+                                          : std::string());
+    err += tail.text;
+    err += "rerun " + to_string(side->impl) + ": " + rerun_command(side_run->record) + "\n";
+  }
+  std::string xml;
+  if (!out.empty()) xml += "      <system-out>" + xml_escape(out) + "</system-out>\n";
+  if (!err.empty()) xml += "      <system-err>" + xml_escape(err) + "</system-err>\n";
+  return xml;
+}
+
+// <properties> of a testcase: its result code, expected outcome, runs, median wall time, ratio to
+// CPython and override reason when there are any; for a benchmark result each @sample metric's
+// summary and, on cpp results, each operation's ratios to CPython and to the floor with their 95%
+// CIs.
 std::string properties_xml(const CaseResult& result) {
   std::string xml;
   auto property = [&](const std::string& name, const std::string& value) {
-    xml += fmt::format("        <property name=\"{}\" value=\"{}\"/>\n", xml_escape(name), xml_escape(value));
+    xml += property_xml(name, value, "        ");
   };
   auto number = [](double value) { return fmt::format("{:.6g}", value); };
+  property("result", to_string(result.code));
+  if (!result.expected_outcome.empty()) property("expected_outcome", result.expected_outcome);
+  property("runs", std::to_string(result.runs.size()));
+  if (!result.runs.empty()) property("median_wall_s", number(result.median_wall_s));
+  if (result.ratio_to_python) property("ratio_to_python", number(*result.ratio_to_python));
+  if (!result.override_reason.empty()) property("override_reason", result.override_reason);
   for (const auto& [name, summary] : result.sample_summaries) {
     auto unit = result.sample_units.find(name);
     const std::string prefix = "sample." + name + ".";
@@ -89,7 +175,7 @@ std::string properties_xml(const CaseResult& result) {
   return xml.empty() ? xml : "      <properties>\n" + xml + "      </properties>\n";
 }
 
-std::string testcase_xml(const CaseResult& result) {
+std::string testcase_xml(const CaseResult& result, const CaseResult* other_side) {
   std::string name = result.case_id.substr(result.case_id.find('/') + 1);
   std::string classname = result.case_id;  // "queues/join" -> "queues.join": CI tools group on dots
   std::replace(classname.begin(), classname.end(), '/', '.');
@@ -111,6 +197,7 @@ std::string testcase_xml(const CaseResult& result) {
     case JunitElement::failure:
       body += fmt::format("      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n", element_name(element),
                           xml_escape(message), to_string(result.code), xml_escape(details(result)));
+      body += captured_output_xml(result, other_side);
       break;
   }
   return body.empty() ? xml + "/>\n" : xml + ">\n" + body + "    </testcase>\n";
@@ -130,6 +217,10 @@ void JunitReporter::render(std::ostream& out, const RunSummary& summary) const {
   };
   std::map<std::string, Suite> suites;
   Suite all;
+  // The other implementation's result of the same case x start method, for its stderr.
+  std::map<std::tuple<std::string, StartMethod, Impl>, const CaseResult*> by_key;
+  for (const auto& result : summary.results)
+    by_key[{result.case_id, result.start_method, result.impl}] = &result;
   for (const auto& result : summary.results) {
     Suite& suite = suites[result.case_id.substr(0, result.case_id.find('/'))];
     for (Suite* counted : {&suite, &all}) {
@@ -142,8 +233,13 @@ void JunitReporter::render(std::ostream& out, const RunSummary& summary) const {
         case JunitElement::none: break;
       }
     }
-    suite.body += testcase_xml(result);
+    Impl other = result.impl == Impl::python ? Impl::cpp : Impl::python;
+    auto sibling = by_key.find({result.case_id, result.start_method, other});
+    suite.body += testcase_xml(result, sibling == by_key.end() ? nullptr : sibling->second);
   }
+  const std::string timestamp = iso8601(context().started_at);
+  const std::string hostname = xml_escape(context().metadata.host);
+  const std::string run_properties = run_properties_xml(context());
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   xml += fmt::format(
       "<testsuites name=\"parity\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
@@ -152,8 +248,10 @@ void JunitReporter::render(std::ostream& out, const RunSummary& summary) const {
   for (const auto& [area, suite] : suites) {
     xml += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
-        "time=\"{:.3f}\">\n",
-        xml_escape(area), suite.tests, suite.failures, suite.errors, suite.skipped, suite.time);
+        "time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
+        xml_escape(area), suite.tests, suite.failures, suite.errors, suite.skipped, suite.time,
+        timestamp, hostname);
+    xml += run_properties;
     xml += suite.body;
     xml += "  </testsuite>\n";
   }

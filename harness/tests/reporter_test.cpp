@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "reporter.hpp"
+#include "sample_results.hpp"
 #include "temp_dir.hpp"
 
 namespace parity {
@@ -18,59 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 
 using parity::test_support::TempDir;
+using namespace parity::test_support;
 
 std::string read_text(const fs::path& file) {
   std::ifstream in(file);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-NormalizedRun make_run(double wall_s, std::vector<std::string> lines, std::string outcome = "exit:0") {
-  NormalizedRun run;
-  run.record.argv = {"/bin/prog", "--start-method", "fork"};
-  run.record.cwd = "/cases/x";
-  run.record.status = ExitStatus::exited(0);
-  run.record.wall_s = wall_s;
-  run.record.stdout_text = "raw\n";
-  run.lines = std::move(lines);
-  run.outcome = Outcome::parse(outcome);
-  return run;
-}
-
-CaseResult make_result(std::string id, StartMethod method, Impl impl, ResultCode code) {
-  CaseResult result;
-  result.case_id = std::move(id);
-  result.start_method = method;
-  result.impl = impl;
-  result.code = code;
-  result.expected_outcome = "exit:0";
-  return result;
-}
-
-// A small run: one passing pair, one failing cpp side with a diff, one unresolved case.
-RunSummary sample_summary() {
-  RunSummary summary;
-  auto python = make_result("queues/join", StartMethod::fork, Impl::python, ResultCode::pass);
-  python.runs = {make_run(0.2, {"a"})};
-  python.median_wall_s = 0.2;
-  python.outcome_histogram = {{"exit:0", 1}};
-  auto cpp = make_result("queues/join", StartMethod::fork, Impl::cpp, ResultCode::fail);
-  cpp.runs = {make_run(0.02, {"b"})};
-  cpp.median_wall_s = 0.02;
-  cpp.ratio_to_python = 0.1;
-  cpp.reasons = {"output differs from python"};
-  cpp.diff = "--- python [fork]\n+++ cpp [fork]\n@@ -1 +1 @@\n-a <&>\n+b \"q\"\x01\n";
-  auto broken_python = make_result("pool/broken", StartMethod::spawn, Impl::python, ResultCode::unresolved);
-  broken_python.reasons = {"case.toml:3:1: unknown key 'colour'"};
-  auto broken_cpp = broken_python;
-  broken_cpp.impl = Impl::cpp;
-  auto skipped = make_result("pool/other", StartMethod::fork, Impl::cpp, ResultCode::skip);
-  skipped.reasons = {"not here"};
-  summary.results = {broken_python, broken_cpp, skipped, python, cpp};
-  summary.elapsed_s = 1.5;
-  summary.busy_s = 0.5;
-  summary.worker_busy_s = 2.0;
-  summary.jobs = 2;
-  return summary;
 }
 
 TEST(WriteFileAtomically, CreatesParentsReplacesAndLeavesNoTemporary) {
@@ -105,14 +58,6 @@ TEST(RunSummary, SuccessOnlyWithPassXfailSkip) {
                                   {"PASS", 1}, {"XFAIL", 1}, {"SKIP", 1}, {"REFERENCE-CHANGED", 1}}));
 }
 
-RunContext sample_context() {
-  RunContext context;
-  context.python = "python3";
-  context.python_version = "3.11.7";
-  context.jobs = 2;
-  return context;
-}
-
 // Renderers need no disk: they write into any stream.
 TEST(JsonReporter, RendersTheDocumentedShape) {
   JsonReporter reporter("/nonexistent/never-written.json");
@@ -141,32 +86,6 @@ TEST(JsonReporter, RendersTheDocumentedShape) {
   EXPECT_TRUE(report["results"][3]["ratio_to_python"].is_null());
   EXPECT_TRUE(report["results"][0]["runs"].empty());
   EXPECT_FALSE(fs::exists("/nonexistent/never-written.json"));
-}
-
-TEST(JunitReporter, RendersSuitesPerAreaAndEscapedFailures) {
-  JunitReporter reporter("/nonexistent/never-written.xml");
-  std::ostringstream out;
-  reporter.render(out, sample_summary());
-  std::string xml = out.str();
-  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0), 0u) << xml;
-  EXPECT_NE(xml.find("<testsuites name=\"parity\" tests=\"5\" failures=\"1\" errors=\"2\" skipped=\"1\""),
-            std::string::npos)
-      << xml;
-  EXPECT_NE(xml.find("<testsuite name=\"pool\" tests=\"3\" failures=\"0\" errors=\"2\" skipped=\"1\""),
-            std::string::npos)
-      << xml;
-  EXPECT_NE(xml.find("<testcase classname=\"queues.join\" name=\"join [fork] python\" time=\"0.200\"/>"),
-            std::string::npos)
-      << xml;
-  EXPECT_NE(xml.find("<failure message=\"FAIL: output differs from python\" type=\"FAIL\">"),
-            std::string::npos);
-  EXPECT_NE(xml.find("-a &lt;&amp;&gt;"), std::string::npos) << xml;
-  EXPECT_NE(xml.find("+b &quot;q&quot;\\x01"), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<error message=\"UNRESOLVED: case.toml:3:1: unknown key &apos;colour&apos;\""),
-            std::string::npos)
-      << xml;
-  EXPECT_NE(xml.find("<skipped message=\"SKIP: not here\"/>"), std::string::npos) << xml;
-  EXPECT_TRUE(xml.ends_with("</testsuites>\n")) << xml;
 }
 
 // finalize writes exactly what render produces, at path().

@@ -1,0 +1,33 @@
+#pragma once
+// Text the reporters share: outputs made safe to embed (valid UTF-8), the tail of an output, and
+// which run of a result a failure report shows.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "case_result.hpp"
+
+namespace parity {
+
+// text with every byte sequence that is not valid UTF-8 (a stray byte, an overlong form, a
+// surrogate, a truncated sequence, beyond U+10FFFF) replaced by U+FFFD, one per maximal invalid
+// subpart as Unicode recommends. A program's output and a directory name are bytes; XML and JSON
+// consumers need characters.
+std::string valid_utf8(std::string_view text);
+
+// The last `lines` lines of text (a final line without '\n' counts), and how many came before.
+struct TextTail {
+  std::string text;         // ends with '\n' unless empty
+  std::size_t omitted = 0;  // lines before the tail
+};
+TextTail tail_of(std::string_view text, std::size_t lines);
+
+// How many stderr lines a failure shows (console and JUnit).
+inline constexpr std::size_t stderr_tail_lines = 20;
+
+// The run a failure report shows: the first that timed out, crashed, exited non-zero or could not
+// start; else the first. Null when the result has no runs (UNRESOLVED before running, SKIP).
+const NormalizedRun* shown_run(const CaseResult& result);
+
+}  // namespace parity

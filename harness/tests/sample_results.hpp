@@ -1,0 +1,71 @@
+#pragma once
+// Results for reporter tests, built by hand: a small run with a pass, a failure with a diff, an
+// unresolved case and a skip (sample_summary), and the pieces to build others.
+
+#include <string>
+#include <vector>
+
+#include "reporter.hpp"
+
+namespace parity::test_support {
+
+inline NormalizedRun make_run(double wall_s, std::vector<std::string> lines, std::string outcome = "exit:0") {
+  NormalizedRun run;
+  run.record.argv = {"/bin/prog", "--start-method", "fork"};
+  run.record.cwd = "/cases/x";
+  run.record.status = ExitStatus::exited(0);
+  run.record.wall_s = wall_s;
+  run.record.stdout_text = "raw\n";
+  run.lines = std::move(lines);
+  run.outcome = Outcome::parse(outcome);
+  return run;
+}
+
+inline CaseResult make_result(std::string id, StartMethod method, Impl impl, ResultCode code) {
+  CaseResult result;
+  result.case_id = std::move(id);
+  result.start_method = method;
+  result.impl = impl;
+  result.code = code;
+  result.expected_outcome = "exit:0";
+  return result;
+}
+
+// A small run: one passing pair, one failing cpp side with a diff, one unresolved case.
+inline RunSummary sample_summary() {
+  RunSummary summary;
+  auto python = make_result("queues/join", StartMethod::fork, Impl::python, ResultCode::pass);
+  python.runs = {make_run(0.2, {"a"})};
+  python.median_wall_s = 0.2;
+  python.outcome_histogram = {{"exit:0", 1}};
+  auto cpp = make_result("queues/join", StartMethod::fork, Impl::cpp, ResultCode::fail);
+  cpp.runs = {make_run(0.02, {"b"})};
+  cpp.median_wall_s = 0.02;
+  cpp.ratio_to_python = 0.1;
+  cpp.reasons = {"output differs from python"};
+  cpp.diff = "--- python [fork]\n+++ cpp [fork]\n@@ -1 +1 @@\n-a <&>\n+b \"q\"\x01\n";
+  for (int line = 1; line <= 25; ++line) cpp.runs[0].record.stderr_text += "mp: line " + std::to_string(line) + "\n";
+  python.runs[0].record.stderr_text = "python says hello\n";
+  auto broken_python = make_result("pool/broken", StartMethod::spawn, Impl::python, ResultCode::unresolved);
+  broken_python.reasons = {"case.toml:3:1: unknown key 'colour'"};
+  auto broken_cpp = broken_python;
+  broken_cpp.impl = Impl::cpp;
+  auto skipped = make_result("pool/other", StartMethod::fork, Impl::cpp, ResultCode::skip);
+  skipped.reasons = {"not here"};
+  summary.results = {broken_python, broken_cpp, skipped, python, cpp};
+  summary.elapsed_s = 1.5;
+  summary.busy_s = 0.5;
+  summary.worker_busy_s = 2.0;
+  summary.jobs = 2;
+  return summary;
+}
+
+inline RunContext sample_context() {
+  RunContext context;
+  context.python = "python3";
+  context.python_version = "3.11.7";
+  context.jobs = 2;
+  return context;
+}
+
+}  // namespace parity::test_support
