@@ -21,6 +21,7 @@
 #include "cli_options.hpp"
 #include "process_tree.hpp"
 #include "reference_store.hpp"
+#include "report_commands.hpp"
 #include "report_comparison.hpp"
 #include "reporter.hpp"
 #include "runner.hpp"
@@ -151,7 +152,7 @@ std::string this_run_label() {
   return "this run (" + source.commit.substr(0, 12) + (source.dirty.value_or(false) ? ", dirty)" : ")");
 }
 
-int command_run(const CommandLine& line) {
+int command_run(const CommandLine& line, const ReportCommands& report_commands) {
   RunOptions options = line.run_options();
   require_matches(options);
   std::optional<ComparableRun> baseline;
@@ -163,6 +164,7 @@ int command_run(const CommandLine& line) {
   reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
   if (!line.json_file.empty()) reporters.add(std::make_unique<JsonReporter>(line.json_file));
   if (!line.junit_file.empty()) reporters.add(std::make_unique<JunitReporter>(line.junit_file));
+  if (auto history = report_commands.run_history_reporter()) reporters.add(std::move(history));
   Runner runner(options);
   RunSummary summary = runner.run(reporters);
   bool clean = true;
@@ -272,6 +274,8 @@ int main(int argc, char** argv) {
   compare->add_flag("--markdown", line.markdown, "print GitHub-flavoured Markdown");
   add_gate(compare, line);
 
+  ReportCommands report_commands(app, *run);
+
   app.set_version_flag("--version", [] { return version_text(PARITY_SOURCE_DIR); });
 
   try {
@@ -292,10 +296,11 @@ int main(int argc, char** argv) {
   try {
     int status = exit_usage;
     if (*list) status = command_list(line);
-    if (*run) status = command_run(line);
+    if (*run) status = command_run(line, report_commands);
     if (*show) status = command_show(line, show_case);
     if (*record) status = command_record(line);
     if (*compare) status = command_compare(line);
+    if (auto report_status = report_commands.dispatch()) status = *report_status;
     while (interrupted) ::pause();  // the interrupt thread kills what runs and exits
     return status;
   } catch (const UsageError& error) {

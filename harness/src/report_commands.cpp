@@ -1,0 +1,118 @@
+// ReportCommands: the history, report and merge subcommands, and `run --history`.
+
+#include "report_commands.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "history_store.hpp"
+
+namespace parity {
+namespace {
+
+using json = nlohmann::json;
+
+json read_report(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot be read");
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& error) {
+    throw std::runtime_error(path + ": not JSON: " + error.what());
+  }
+}
+
+// Appends the finished run to the history: the JSON report the run would write, imported in one
+// transaction (the same path as `history import`, so both store a run identically).
+class HistoryReporter : public Reporter {
+ public:
+  explicit HistoryReporter(const std::string& database) : store_(database), json_("") {}
+  void report_context(const RunContext& context) override { json_.report_context(context); }
+  void finalize(const RunSummary& summary) override {
+    std::ostringstream text;
+    json_.render(text, summary);
+    json report = json::parse(text.str());
+    auto ids = store_.import_reports({{&report, "parity run"}});
+    std::cout << "history: run " << ids.front() << " appended to " << store_.path().string() << "\n";
+  }
+
+ private:
+  HistoryStore store_;
+  JsonReporter json_;
+};
+
+int history_import(const std::string& database, const std::vector<std::string>& files) {
+  std::vector<json> reports;
+  std::vector<ReportToImport> items;
+  for (const auto& file : files) reports.push_back(read_report(file));
+  for (std::size_t i = 0; i < files.size(); ++i) items.push_back({&reports[i], files[i]});
+  HistoryStore store(database);
+  auto ids = store.import_reports(items);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    std::cout << "history: " << files[i] << " -> run " << ids[i] << "\n";
+  return 0;
+}
+
+std::string counts_text(const std::map<std::string, int>& counts) {
+  std::string text;
+  for (const auto& [code, count] : counts) text += (text.empty() ? "" : " ") + code + "=" + std::to_string(count);
+  return text;
+}
+
+int history_list(const std::string& database, int last) {
+  HistoryStore store(database);
+  auto runs = store.runs(last);
+  std::cout << fmt::format("{:>4}  {:<20}  {:<14}  {:<12}  {:<8}  {:>8}  {:<4}  {}\n", "run", "started (UTC)",
+                           "commit", "host", "python", "elapsed", "ok", "results");
+  for (const HistoryRun& run : runs) {
+    std::string commit = run.git_commit.empty() ? "?" : run.git_commit.substr(0, 12);
+    if (run.git_dirty.value_or(false)) commit += "+";
+    std::string shard = run.shard_count > 1 ? fmt::format(" shard {}/{}", run.shard_index, run.shard_count) : "";
+    std::cout << fmt::format("{:>4}  {:<20}  {:<14}  {:<12}  {:<8}  {:>8}  {:<4}  {}{}\n", run.id,
+                             run.started_at, commit, run.host.substr(0, 12), run.python_version,
+                             format_seconds(run.elapsed_s), run.success ? "yes" : "no",
+                             counts_text(run.counts), shard);
+  }
+  std::cout << runs.size() << " run" << (runs.size() == 1 ? "" : "s") << " in " << database
+            << ("  (+: a dirty tree)\n");
+  return 0;
+}
+
+}  // namespace
+
+std::string ReportCommands::default_history() {
+  return (std::filesystem::path(PARITY_SOURCE_DIR) / "reports" / "history.sqlite").string();
+}
+
+ReportCommands::ReportCommands(CLI::App& app, CLI::App& run) {
+  run.add_option("--history", run_history_,
+                 "append the finished run to this history database (docs/history.md)");
+
+  history_ = app.add_subcommand("history", "the run history the nightly report draws trends from");
+  history_->require_subcommand(1);
+  history_import_ = history_->add_subcommand("import", "append runs from results.json files (one transaction)");
+  history_import_->add_option("results", inputs_, "results.json files, oldest first")
+      ->required()
+      ->check(CLI::ExistingFile);
+  history_list_ = history_->add_subcommand("list", "list the runs in the history");
+  history_list_->add_option("--last", last_, "only the last N runs");
+  for (CLI::App* command : {history_import_, history_list_})
+    command->add_option("--history", history_db_, "the database")->capture_default_str();
+}
+
+std::unique_ptr<Reporter> ReportCommands::run_history_reporter() const {
+  if (run_history_.empty()) return nullptr;
+  return std::make_unique<HistoryReporter>(run_history_);
+}
+
+std::optional<int> ReportCommands::dispatch() const {
+  if (*history_import_) return history_import(history_db_, inputs_);
+  if (*history_list_) return history_list(history_db_, last_);
+  return std::nullopt;
+}
+
+}  // namespace parity
