@@ -164,10 +164,11 @@ std::string canonical_floats(std::string_view line) {
 
 std::string PidLabeler::label_for(std::string_view digits) {
   // Leading zeros never occur in printed pids; compare digit strings as printed.
-  for (const auto& [seen, label] : labels_)
-    if (seen == digits) return label;
-  labels_.emplace_back(std::string(digits), "<pid" + std::to_string(labels_.size() + 1) + ">");
-  return labels_.back().second;
+  std::string key(digits);
+  if (auto seen = labels_.find(key); seen != labels_.end()) return seen->second;
+  std::string label = "<pid" + std::to_string(labels_.size() + 1) + ">";
+  labels_.emplace(std::move(key), label);
+  return label;
 }
 
 std::string PidLabeler::relabel(std::string_view text) {
@@ -265,8 +266,7 @@ Normalizer::Normalizer(const std::vector<std::string>& rule_sets,
     else if (name == "floats") floats_ = true;
     else throw std::invalid_argument("unknown normalize rule set '" + name + "'");
   }
-  for (const NormalizeRule& rule : rules)
-    rules_.push_back({std::regex(rule.regex, std::regex::ECMAScript), rule.replace});
+  for (const NormalizeRule& rule : rules) rules_.emplace_back(rule.regex, rule.replace);
 }
 
 Normalizer::Normalizer(const CaseSpec& spec) : Normalizer(spec.normalize, spec.rules) {}
@@ -274,7 +274,7 @@ Normalizer::Normalizer(const CaseSpec& spec) : Normalizer(spec.normalize, spec.r
 std::vector<std::string> Normalizer::rewrite(std::vector<std::string> lines) const {
   PidLabeler pids;  // one per run: labels follow the order pids first appear in this output
   for (std::string& line : lines) {
-    for (const CompiledRule& rule : rules_) line = std::regex_replace(line, rule.regex, rule.replace);
+    for (const RegexRule& rule : rules_) rule.apply(line);
     if (addresses_) line = replace_addresses(line);
     if (pids_) line = pids.relabel(line);
     if (floats_) line = canonical_floats(line);

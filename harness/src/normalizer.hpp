@@ -5,14 +5,15 @@
 // whatever a case's own rules say). The rules are documented in docs/case-format.md.
 
 #include <optional>
-#include <regex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "case_result.hpp"
 #include "case_spec.hpp"
+#include "regex_rule.hpp"
 #include "run_record.hpp"
 
 namespace parity {
@@ -50,9 +51,9 @@ std::optional<SampleLine> parse_sample_line(std::string_view line);
 
 class Normalizer {
  public:
-  // rule_sets: names from builtin_rule_sets(); rules: ECMAScript regexes with $n replacements.
-  // Throws std::invalid_argument on an unknown rule set and std::regex_error on a bad regex (the
-  // loader has already rejected both for specs it returned).
+  // rule_sets: names from builtin_rule_sets(); rules: RE2 regexes with $n replacements
+  // (regex_rule.hpp). Throws std::invalid_argument on an unknown rule set or a bad rule (the loader
+  // has already rejected both for specs it returned).
   Normalizer(const std::vector<std::string>& rule_sets, const std::vector<NormalizeRule>& rules);
   explicit Normalizer(const CaseSpec& spec);
 
@@ -66,16 +67,12 @@ class Normalizer {
   std::vector<std::string> normalize_text(std::string_view text) const;
 
  private:
-  struct CompiledRule {
-    std::regex regex;
-    std::string replace;
-  };
   std::vector<std::string> rewrite(std::vector<std::string> lines) const;
 
   bool pids_ = false;
   bool addresses_ = false;
   bool floats_ = false;
-  std::vector<CompiledRule> rules_;
+  std::vector<RegexRule> rules_;
 };
 
 // The single rules, exposed for tests and reuse. Each works on one line.
@@ -90,7 +87,8 @@ class PidLabeler {
 
  private:
   std::string label_for(std::string_view digits);
-  std::vector<std::pair<std::string, std::string>> labels_;  // digits -> "<pidN>", in order seen
+  // digits -> "<pidN>", N in order seen. A map: a flood of distinct pids must stay linear.
+  std::unordered_map<std::string, std::string> labels_;
 };
 
 }  // namespace parity

@@ -231,3 +231,30 @@ TEST(Normalizer, RejectsUnknownRuleSets) {
   EXPECT_FALSE(is_builtin_rule_set("Floats"));
   EXPECT_EQ(builtin_rule_sets().size(), 3u);
 }
+
+// Hardening (issue 13): a case's rules cannot hang or crash the harness, whatever the output.
+TEST(Normalizer, RulesRunInLinearTimeOnHostileLines) {
+  // (a+)+$ backtracks exponentially in ECMAScript engines; a 200 KB line overflowed std::regex's
+  // recursion. Both finish at once with RE2.
+  Normalizer normalizer({}, {{"(a+)+$", "A"}, {"(x|y)*z", "Z"}});
+  std::string line(200'000, 'a');
+  EXPECT_EQ(normalizer.normalize_text(line + "b\n" + line + "\n"), (Lines{line + "b", "A"}));
+  std::string xs(200'000, 'x');
+  EXPECT_EQ(normalizer.normalize_text(xs + "z\n"), (Lines{"Z"}));
+}
+
+TEST(Normalizer, ReplacementsUseDollarReferences) {
+  Normalizer normalizer({}, {{R"((\w+)=(\d+))", "$2=$1 [$&] $$ $x \\"}});
+  EXPECT_EQ(normalizer.normalize_text("a=1\n"), (Lines{"1=a [a=1] $ $x \\"}));
+  EXPECT_THROW(Normalizer({}, {{"(a", ""}}), std::invalid_argument);
+  EXPECT_THROW(Normalizer({}, {{"(a)", "$12"}}), std::invalid_argument);
+}
+
+TEST(Normalizer, ManyDistinctPidsStayLinear) {
+  std::string text;
+  for (int pid = 1; pid <= 200'000; ++pid) text += "pid " + std::to_string(pid) + "\n";
+  Normalizer normalizer({"pids"}, {});
+  auto lines = normalizer.normalize_text(text);
+  ASSERT_EQ(lines.size(), 200'000u);
+  EXPECT_EQ(lines.back(), "pid <pid200000>");
+}
