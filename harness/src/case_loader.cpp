@@ -3,14 +3,18 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <cmath>
+#include <fstream>
 #include <map>
-#include <regex>
+#include <sstream>
 #include <system_error>
 
 #include <toml++/toml.h>
 
+#include "case_file_limits.hpp"
 #include "case_loader.hpp"
 #include "normalizer.hpp"
+#include "regex_rule.hpp"
 
 namespace fs = std::filesystem;
 
@@ -86,10 +90,15 @@ class CaseReader {
     if (!node.is_integer()) wrong_type(node, key, "an integer");
     return node.as_integer()->get();
   }
+  // Finite: nan and inf are TOML numbers too, and no bound or duration may be one.
   double number_of(const toml::node& node, std::string_view key) const {
     if (node.is_integer()) return static_cast<double>(node.as_integer()->get());
-    if (node.is_floating_point()) return node.as_floating_point()->get();
-    wrong_type(node, key, "a number");
+    if (!node.is_floating_point()) wrong_type(node, key, "a number");
+    double value = node.as_floating_point()->get();
+    if (!std::isfinite(value))
+      fail(node.source(), "'" + std::string(key) + "' must be a finite number, not " +
+                              (std::isnan(value) ? "nan" : "inf"));
+    return value;
   }
   const toml::table& table_of(const toml::node& node, std::string_view key) const {
     if (!node.is_table()) wrong_type(node, key, "a table");
@@ -135,12 +144,13 @@ class CaseReader {
     const toml::node* regex = table.get("regex");
     if (!regex) fail(table.source(), "[[normalize.rule]] needs 'regex'");
     rule.regex = nonempty_string_of(*regex, "regex");
+    const toml::node* replace = table.get("replace");
+    if (replace) rule.replace = string_of(*replace, "replace");
     try {
-      std::regex compiled(rule.regex, std::regex::ECMAScript);
-    } catch (const std::regex_error& error) {
-      fail(regex->source(), "bad regex '" + rule.regex + "': " + error.what());
+      RegexRule compiled(rule.regex, rule.replace);
+    } catch (const std::invalid_argument& error) {
+      fail(regex->source(), "bad rule '" + rule.regex + "' -> '" + rule.replace + "': " + error.what());
     }
-    if (const toml::node* replace = table.get("replace")) rule.replace = string_of(*replace, "replace");
     return rule;
   }
 
@@ -284,7 +294,8 @@ class CaseReader {
     }
     if (const toml::node* timeout = root.get("timeout_s")) {
       spec.timeout_s = number_of(*timeout, "timeout_s");
-      if (!(spec.timeout_s > 0)) fail(timeout->source(), "'timeout_s' must be > 0");
+      if (spec.timeout_s < min_timeout_s || spec.timeout_s > max_timeout_s)
+        fail(timeout->source(), "'timeout_s' must be between 0.01 and 86400 (seconds)");
     }
     if (const toml::node* runs = root.get("runs")) {
       std::int64_t count = integer_of(*runs, "runs");
@@ -302,10 +313,13 @@ class CaseReader {
     if (const toml::node* params = root.get("params")) {
       for (auto&& [key, value] : table_of(*params, "params")) {
         std::string name(key.str());
-        if (name.empty() || name.find('=') != std::string::npos)
-          fail(key.source(), "param name '" + name + "' must be non-empty and without '='");
+        if (name.empty() || name.find_first_of(std::string_view("=\0", 2)) != std::string::npos)
+          fail(key.source(), "param name '" + name + "' must be non-empty and without '=' or NUL");
         if (!value.is_string())
           fail(value.source(), "param '" + name + "' must be a string (quote it), not " + type_name(value.type()));
+        // A program argument ends at its first NUL: the rest would be cut silently.
+        if (value.as_string()->get().find('\0') != std::string::npos)
+          fail(value.source(), "param '" + name + "' contains a NUL character");
         spec.params[name] = value.as_string()->get();
       }
     }
@@ -328,13 +342,24 @@ class CaseReader {
 
 CaseSpec load_case(const fs::path& toml_path, const std::string& id) {
   CaseReader reader(toml_path);
+  std::error_code ec;
+  if (fs::is_directory(toml_path, ec))
+    throw CaseError({toml_path, 1, 1}, "is a directory, not a case file");
+  auto size = fs::file_size(toml_path, ec);
+  if (ec) throw CaseError({toml_path, 1, 1}, "cannot read the file: " + ec.message());
+  if (size > max_case_file_bytes)
+    throw CaseError({toml_path, 1, 1},
+                    "file is larger than " + std::to_string(max_case_file_bytes) + " bytes");
+  std::ifstream in(toml_path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in) throw CaseError({toml_path, 1, 1}, "cannot read the file");
+  const std::string text = content.str();
+  check_case_file_limits(text, toml_path);
   toml::table root;
   try {
-    root = toml::parse_file(toml_path.string());
+    root = toml::parse(text, toml_path.string());
   } catch (const toml::parse_error& error) {
-    // toml++ reports a missing file as a parse error at 0:0; say so plainly.
-    std::error_code ec;
-    if (!fs::exists(toml_path, ec)) throw CaseError({toml_path, 1, 1}, "cannot read the file");
     throw CaseError(reader.at(error.source()), std::string(error.description()));
   }
   return reader.read(root, id);
@@ -359,7 +384,9 @@ std::vector<std::pair<std::string, fs::path>> case_files_under(const fs::path& r
       it.disable_recursion_pending();
       continue;
     }
-    if (entry.path().filename() != "case.toml" || !entry.is_regular_file(type_ec)) continue;
+    // A case.toml that is not a regular file (a directory, say) is found, to be reported.
+    if (entry.path().filename() != "case.toml") continue;
+    if (entry.is_directory(type_ec)) it.disable_recursion_pending();
     fs::path dir = entry.path().parent_path();
     std::string id = dir.lexically_relative(root).generic_string();
     if (id.empty() || id == ".") id = fs::absolute(root).lexically_normal().filename().string();

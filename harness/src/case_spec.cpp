@@ -43,6 +43,13 @@ std::optional<CompareMode> parse_compare_mode(std::string_view text) {
   return std::nullopt;
 }
 
+std::chrono::milliseconds scaled_timeout(double timeout_s, double multiplier) {
+  const double ms = timeout_s * multiplier * 1000.0;
+  if (!(ms >= 1)) return std::chrono::milliseconds(1);
+  if (!(ms < static_cast<double>(max_scaled_timeout.count()))) return max_scaled_timeout;
+  return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
 std::string SourceLocation::str() const {
   return file.string() + ":" + std::to_string(line) + ":" + std::to_string(column);
 }

@@ -2,6 +2,7 @@
 // The case model: one cases/<area>/<name>/case.toml, validated (case_loader.hpp loads it). The
 // file format is documented in docs/case-format.md.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -45,13 +46,21 @@ class CaseError : public std::runtime_error {
   SourceLocation where_;
 };
 
+// The range case.toml's timeout_s must be in (the loader rejects anything else, inf and nan too).
+inline constexpr double min_timeout_s = 0.01;
+inline constexpr double max_timeout_s = 86400;
+// timeout_s scaled by --timeout-multiplier, saturated to [1 ms, max_scaled_timeout] instead of
+// overflowing (1e300 x 10 s is "very long", never a negative or zero duration).
+inline constexpr std::chrono::milliseconds max_scaled_timeout{1'000'000'000};  // 11.6 days
+std::chrono::milliseconds scaled_timeout(double timeout_s, double multiplier);
+
 struct MetricBound {
   std::optional<double> min;
   std::optional<double> max;
 };
 
 struct NormalizeRule {
-  std::string regex;    // ECMAScript syntax, applied per line
+  std::string regex;    // RE2 syntax, applied per line (regex_rule.hpp)
   std::string replace;  // $1-style references
 };
 

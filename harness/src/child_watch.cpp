@@ -18,7 +18,10 @@ ChildWatch::~ChildWatch() {
 }
 
 bool ChildWatch::wait_exit(std::chrono::steady_clock::duration timeout) {
-  return wait_exit_until(std::chrono::steady_clock::now() + timeout);
+  // Saturated: a timeout past the clock's range waits "forever", never wraps into the past.
+  const auto now = std::chrono::steady_clock::now();
+  const auto room = std::chrono::steady_clock::time_point::max() - now;
+  return wait_exit_until(timeout >= room ? std::chrono::steady_clock::time_point::max() : now + timeout);
 }
 
 bool ChildWatch::wait_exit_until(std::chrono::steady_clock::time_point deadline) {
@@ -30,7 +33,8 @@ bool ChildWatch::wait_exit_until(std::chrono::steady_clock::time_point deadline)
       auto ns = duration_cast<nanoseconds>(remaining).count();
       timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
       pollfd pfd{pidfd_, POLLIN, 0};
-      int n = ::ppoll(&pfd, 1, &ts, nullptr);
+      // A deadline at time_point::max() is "no deadline".
+      int n = ::ppoll(&pfd, 1, deadline == steady_clock::time_point::max() ? nullptr : &ts, nullptr);
       if (n > 0) return true;
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return true;  // EBADF etc.: cannot watch; let the caller's wait4 decide

@@ -2,6 +2,7 @@
 
 #include "cli_options.hpp"
 
+#include <cmath>
 #include <regex>
 
 namespace parity {
@@ -40,7 +41,8 @@ RunOptions CommandLine::run_options() const {
   }
   if (jobs < 0) throw UsageError("-j: expected a positive number of jobs");
   if (repeat < 1) throw UsageError("--repeat: expected at least 1");
-  if (!(timeout_multiplier > 0)) throw UsageError("--timeout-multiplier: expected a positive factor");
+  if (!(timeout_multiplier > 0) || !std::isfinite(timeout_multiplier))
+    throw UsageError("--timeout-multiplier: expected a positive finite factor");
   for (const auto& param : params) {
     std::size_t equals = param.find('=');
     if (equals == std::string::npos || equals == 0)

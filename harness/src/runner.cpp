@@ -197,8 +197,7 @@ class Execution {
     }
     for (auto& argument : spec.program_arguments(unit.method)) launch.argv.push_back(argument);
     launch.cwd = spec.dir;
-    launch.timeout = std::chrono::milliseconds(
-        static_cast<long long>(spec.timeout_s * options_.timeout_multiplier * 1000.0));
+    launch.timeout = scaled_timeout(spec.timeout_s, options_.timeout_multiplier);
     launch.collect_stacks = options_.collect_stacks;
     return launch;
   }

@@ -424,3 +424,84 @@ reason = "r"
     }
   }
 }
+
+// Hardening (issue 13): nothing in a case.toml can crash the loader or slip through unchecked.
+TEST(CaseSpec, DeepNestingIsRejectedBeforeParsing) {
+  // 60,000 dotted parts used to overflow the parser's stack (parity list died with SIGSEGV).
+  std::string deep_key = "a";
+  for (int i = 0; i < 60'000; ++i) deep_key += ".a";
+  CaseError dotted = load_error(header + deep_key + " = 1\n");
+  EXPECT_EQ(dotted.where().line, 4);
+  EXPECT_NE(std::string(dotted.what()).find("dotted parts"), std::string::npos) << dotted.what();
+  EXPECT_EQ(load_error(header + "[" + deep_key + "]\n").where().line, 4);
+  EXPECT_EQ(load_error(header + "x = { " + deep_key + " = 1 }\n").where().line, 4);
+  CaseError arrays = load_error(header + "x = " + std::string(50'000, '[') + "\n");
+  EXPECT_NE(std::string(arrays.what()).find("nested more than"), std::string::npos) << arrays.what();
+  // Dots inside strings, comments and float values are not nesting.
+  TempDir dir;
+  std::string dots(100, '.');
+  fs::path fine = write_case(dir.path() / "c",
+                             header + "tags = [\"" + dots + "\", '" + dots + "']  # " + dots +
+                                 "\nbehavior2 = \"\"\"\n" + dots + "\n\"\"\"\n");
+  CaseError unknown = load_error(header + "timeout_s = 1.5\n\"" + dots + "\" = 1\n");
+  EXPECT_NE(std::string(unknown.what()).find("unknown key"), std::string::npos) << unknown.what();
+  try {
+    load_case(fine, "area/c");
+  } catch (const CaseError& error) {
+    EXPECT_NE(std::string(error.what()).find("unknown key 'behavior2'"), std::string::npos)
+        << error.what();
+  }
+  CaseError big = load_error(header + "# " + std::string(2u << 20, 'x') + "\n");
+  EXPECT_NE(std::string(big.what()).find("larger than"), std::string::npos) << big.what();
+}
+
+TEST(CaseSpec, TimeoutsOutsideTheirRangeAreRejected) {
+  for (const char* value : {"1e30", "inf", "+inf", "nan", "1e10", "86401", "0.001", "-1"}) {
+    CaseError error = load_error(header + "timeout_s = " + value + "\n");
+    EXPECT_EQ(error.where().line, 4) << value;
+    EXPECT_EQ(error.where().column, 13) << value;
+  }
+  TempDir dir;
+  EXPECT_EQ(load_case(write_case(dir.path() / "c", header + "timeout_s = 86400\n"), "a/c").timeout_s,
+            86400);
+  // The product with --timeout-multiplier saturates instead of overflowing.
+  EXPECT_EQ(scaled_timeout(10, 1e300), max_scaled_timeout);
+  EXPECT_EQ(scaled_timeout(86400, 1e6), max_scaled_timeout);
+  EXPECT_EQ(scaled_timeout(2.5, 2), std::chrono::milliseconds(5000));
+  EXPECT_EQ(scaled_timeout(0.01, 1e-9), std::chrono::milliseconds(1));
+}
+
+TEST(CaseSpec, NonFiniteBoundsAndNulInParamsAreRejected) {
+  CaseError nan = load_error(header + "[expect.metrics]\nx = { min = nan }\n");
+  EXPECT_EQ(nan.where().line, 5);
+  EXPECT_NE(std::string(nan.what()).find("finite"), std::string::npos) << nan.what();
+  EXPECT_EQ(load_error(header + "[expect.samples]\nx = { max = -inf }\n").where().line, 5);
+  CaseError nul = load_error(header + "[params]\nn = \"1\\u0000; rm -rf\"\n");
+  EXPECT_EQ(nul.where().line, 5);
+  EXPECT_NE(std::string(nul.what()).find("NUL"), std::string::npos) << nul.what();
+  EXPECT_EQ(load_error(header + "[params]\n\"a\\u0000b\" = \"1\"\n").where().line, 5);
+}
+
+TEST(CaseSpec, RulesAreRE2WithCheckedReplacements) {
+  EXPECT_EQ(load_error(header + "[[normalize.rule]]\nregex = '(?=lookahead)'\n").where().line, 5);
+  CaseError group = load_error(header + "[[normalize.rule]]\nregex = '(a)'\nreplace = '$2'\n");
+  EXPECT_NE(std::string(group.what()).find("replacement"), std::string::npos) << group.what();
+  TempDir dir;
+  // Catastrophic backtracking for a backtracking engine; RE2 compiles it and matches in linear time.
+  CaseSpec spec = load_case(write_case(dir.path() / "c", header +
+                                                             "[[normalize.rule]]\n"
+                                                             "regex = '(a+)+$'\nreplace = 'A'\n"),
+                            "a/c");
+  EXPECT_EQ(spec.rules.size(), 1u);
+}
+
+TEST(DiscoverCases, ACaseTomlThatIsADirectoryIsReported) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "area" / "odd" / "case.toml");
+  write_file(dir.path() / "area" / "odd" / "case.py", "print(1)\n");
+  auto cases = discover_cases({dir.path()});
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].id, "area/odd");
+  EXPECT_FALSE(cases[0].spec);
+  EXPECT_NE(cases[0].error.find("case.toml:1:1: is a directory"), std::string::npos) << cases[0].error;
+}
