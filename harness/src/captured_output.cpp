@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,6 +36,12 @@ int CapturedOutput::release() noexcept {
   int fd = fd_;
   fd_ = -1;
   return fd;
+}
+
+std::uint64_t CapturedOutput::size() const noexcept {
+  struct stat st {};
+  if (fd_ < 0 || ::fstat(fd_, &st) != 0) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
 }
 
 std::string CapturedOutput::read(std::size_t max_bytes) const {

@@ -4,6 +4,7 @@
 // descriptor cannot make the reader block: read() returns what was written so far.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <system_error>
 
@@ -23,7 +24,9 @@ class CapturedOutput {
   int fd() const noexcept { return fd_; }
 
   // Everything written so far, at most max_bytes (then a truncation note is appended).
-  std::string read(std::size_t max_bytes = 64u << 20) const;
+  std::string read(std::size_t max_bytes) const;
+  // How many bytes were written in all (0 if unknown).
+  std::uint64_t size() const noexcept;
 
  private:
   int release() noexcept;

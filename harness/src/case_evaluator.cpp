@@ -53,6 +53,24 @@ Comparison compare_with_reference(const CaseSpec& spec, StartMethod method,
   return result;
 }
 
+// Results live until the run ends (every reporter sees them then): each run's raw streams are cut
+// to what a report can show, once they have been normalized and judged. The normalized lines stay
+// whole (parity record stores them).
+constexpr std::size_t max_kept_stream_bytes = 1u << 20;
+
+void bound_kept_output(CaseResult& result) {
+  for (NormalizedRun& run : result.runs) {
+    for (std::string* text : {&run.record.stdout_text, &run.record.stderr_text, &run.record.stacks}) {
+      if (text->size() <= max_kept_stream_bytes) continue;
+      const std::size_t size = text->size();
+      text->resize(max_kept_stream_bytes);
+      text->shrink_to_fit();
+      *text += "\n[parity: cut at " + std::to_string(max_kept_stream_bytes) + " of " +
+               std::to_string(size) + " bytes]\n";
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
@@ -99,6 +117,7 @@ std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
     }
   }
   for (auto& result : results) summarize_samples(result);
+  for (auto& result : results) bound_kept_output(result);
   for (auto& result : results)
     if (result.impl == Impl::cpp)
       set_operation_ratios(result, python_index ? &results[*python_index] : nullptr);

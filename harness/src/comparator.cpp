@@ -85,6 +85,18 @@ std::string range(std::size_t first, std::size_t length) {
   return std::to_string(first + 1) + "," + std::to_string(length);
 }
 
+// One diff line: the mark, the line (cut at max_diff_line_bytes), a newline.
+void append_diff_line(std::string& out, char mark, const std::string& line) {
+  out += mark;
+  if (line.size() <= max_diff_line_bytes) {
+    out += line;
+  } else {
+    out.append(line, 0, max_diff_line_bytes);
+    out += " [parity: line cut, " + std::to_string(line.size()) + " bytes in all]";
+  }
+  out += '\n';
+}
+
 }  // namespace
 
 std::string unified_diff(const std::vector<std::string>& left, const std::vector<std::string>& right,
@@ -117,18 +129,23 @@ std::string unified_diff(const std::vector<std::string>& left, const std::vector
     std::size_t left_first = edits[begin].left, right_first = edits[begin].right;
     std::size_t left_count = 0, right_count = 0;
     std::string body;
+    bool full = false;
     for (std::size_t e = begin; e < end; ++e) {
+      if (out.size() + body.size() > max_diff_bytes) {
+        full = true;
+        break;
+      }
       switch (edits[e].op) {
         case Edit::Op::equal:
-          body += " " + left[edits[e].left] + "\n";
+          append_diff_line(body, ' ', left[edits[e].left]);
           ++left_count, ++right_count;
           break;
         case Edit::Op::remove:
-          body += "-" + left[edits[e].left] + "\n";
+          append_diff_line(body, '-', left[edits[e].left]);
           ++left_count;
           break;
         case Edit::Op::insert:
-          body += "+" + right[edits[e].right] + "\n";
+          append_diff_line(body, '+', right[edits[e].right]);
           ++right_count;
           break;
       }
@@ -136,6 +153,10 @@ std::string unified_diff(const std::vector<std::string>& left, const std::vector
     out += "@@ -" + range(left_first, left_count) + " +" + range(right_first, right_count) + " @@\n";
     out += body;
     i = end;
+    if (full || (i < edits.size() && out.size() > max_diff_bytes)) {
+      out += "[parity: diff cut at " + std::to_string(max_diff_bytes) + " bytes]\n";
+      break;
+    }
   }
   return out;
 }

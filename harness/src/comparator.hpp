@@ -30,6 +30,11 @@ Comparison compare_lines(const std::vector<std::string>& left, const std::vector
                          const CompareOptions& options = {});
 
 // A unified diff of two line sequences (empty when they are equal). Minimal edit script (Myers).
+// Diffs are kept in reports, so they are bounded: a line longer than max_diff_line_bytes is cut
+// (saying how much was left out) and the diff stops after max_diff_bytes (saying so).
+inline constexpr std::size_t max_diff_bytes = 256u << 10;
+inline constexpr std::size_t max_diff_line_bytes = 4u << 10;
+
 std::string unified_diff(const std::vector<std::string>& left, const std::vector<std::string>& right,
                          std::string_view left_label, std::string_view right_label,
                          int context = 3);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "comparator.hpp"
 #include "reporter.hpp"
 
 namespace parity {
@@ -19,6 +20,26 @@ std::string bounded(const std::string& text) {
   if (text.size() <= max_stream_bytes) return text;
   return text.substr(0, max_stream_bytes) +
          "\n[parity: truncated, " + std::to_string(text.size()) + " bytes in all]\n";
+}
+
+// Normalized lines kept in the report, per run: the first ones up to max_stream_bytes, each cut at
+// max_diff_line_bytes; a last line says how many there were when some are left out.
+json bounded_lines(const std::vector<std::string>& lines) {
+  json kept = json::array();
+  std::size_t bytes = 0;
+  std::size_t count = 0;
+  for (; count < lines.size() && bytes < max_stream_bytes; ++count) {
+    const std::string& line = lines[count];
+    bytes += std::min(line.size(), max_diff_line_bytes);
+    kept.push_back(line.size() <= max_diff_line_bytes
+                       ? line
+                       : line.substr(0, max_diff_line_bytes) + " [parity: line cut, " +
+                             std::to_string(line.size()) + " bytes in all]");
+  }
+  if (count < lines.size())
+    kept.push_back("[parity: " + std::to_string(count) + " of " + std::to_string(lines.size()) +
+                   " lines kept]");
+  return kept;
 }
 
 std::string iso8601(std::chrono::system_clock::time_point when) {
@@ -48,7 +69,7 @@ json run_json(const NormalizedRun& run) {
       {"user_s", record.user_s},
       {"sys_s", record.sys_s},
       {"peak_rss_kb", record.peak_rss_kb},
-      {"lines", run.lines},
+      {"lines", bounded_lines(run.lines)},
       {"metrics", run.metrics},
       {"metric_units", run.metric_units},
       {"samples", run.samples},

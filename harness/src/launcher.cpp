@@ -450,8 +450,10 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   record.sys_s = seconds(usage.ru_stime) + orphan_usage.sys_s;
   record.peak_rss_kb = std::max<std::int64_t>(usage.ru_maxrss, orphan_usage.peak_rss_kb);
   record.leaked_shm = shm.collect_leaks();
-  record.stdout_text = out.read();
-  record.stderr_text = err.read();
+  record.stdout_text = out.read(capture_limit_bytes);
+  record.stderr_text = err.read(capture_limit_bytes);
+  record.stdout_bytes = out.size();
+  record.stderr_bytes = err.size();
   return record;
 }
 

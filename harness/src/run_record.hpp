@@ -46,13 +46,20 @@ struct ProcessInfo {
   std::string command;  // /proc/PID/cmdline, spaces between arguments
 };
 
+// The most of each stream (stdout, stderr) a run's record holds. What a program writes beyond it is
+// counted (RunRecord::stdout_bytes) but not kept, and a run whose stdout went past it cannot be
+// compared: its verdict says "output exceeds the capture limit".
+inline constexpr std::size_t capture_limit_bytes = 64u << 20;
+
 struct RunRecord {
   std::vector<std::string> argv;  // exactly what ran (the command line to rerun by hand)
   std::filesystem::path cwd;
   std::map<std::string, std::string> env_overrides;
 
-  std::string stdout_text;
+  std::string stdout_text;  // at most capture_limit_bytes, then a truncation note
   std::string stderr_text;
+  std::uint64_t stdout_bytes = 0;  // everything the program's tree wrote, kept or not
+  std::uint64_t stderr_bytes = 0;
   std::optional<ExitStatus> status;  // empty only when the program could not be started
   bool timed_out = false;            // the harness killed it after LaunchOptions::timeout
   std::string launch_error;          // why it could not be started (then status is empty)
@@ -69,6 +76,7 @@ struct RunRecord {
   // Entries of /dev/shm created during the run and still there afterwards (each removed).
   std::vector<std::string> leaked_shm;
 
+  bool stdout_exceeded() const noexcept { return stdout_bytes > capture_limit_bytes; }
   bool leaked() const noexcept { return !leaked_processes.empty() || !leaked_shm.empty(); }
 };
 

@@ -117,7 +117,7 @@ ToolResult ToolProcess::finish(std::chrono::steady_clock::time_point deadline) {
     result.timed_out = true;
     kill_and_reap();
   }
-  result.output = output_->read();
+  result.output = output_->read(capture_limit_bytes);
   return result;
 }
 

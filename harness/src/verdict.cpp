@@ -57,6 +57,13 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
               prefix + "malformed @sample line (want @sample NAME VALUE UNIT, UNIT one of ns us "
                        "ms s items/s B/s, one unit per NAME): " + line);
 
+    // Past the limit the outputs are cut at the same place: comparing what is left could call two
+    // different outputs equal.
+    if (run.record.stdout_exceeded())
+      finding(ResultCode::fail, prefix + "output exceeds the capture limit (" +
+                                    std::to_string(run.record.stdout_bytes) + " bytes of stdout, " +
+                                    std::to_string(capture_limit_bytes) + " kept): not compared");
+
     bool accepted = false;
     for (const Outcome& expected : expectation.outcomes) accepted = accepted || expected.accepts(*observed);
     if (!accepted) {

@@ -198,3 +198,18 @@ TEST(Comparator, RepresentativeOutputIsTheMostFrequent) {
   spec.compare = CompareMode::none;
   EXPECT_TRUE(compare_runs(spec, StartMethod::spawn, {run({"1"})}, {run({"2"})}).equal);
 }
+
+// Issue 13: diffs end up in every report, so they stay bounded whatever the outputs.
+TEST(Comparator, DiffsOfHugeOutputsAreBoundedAndSaySo) {
+  Lines left, right;
+  for (int i = 0; i < 100'000; ++i) {
+    left.push_back(std::string(500, 'l') + std::to_string(i));
+    right.push_back(std::string(500, 'r') + std::to_string(i));
+  }
+  std::string diff = unified_diff(left, right, "python", "cpp");
+  EXPECT_LE(diff.size(), max_diff_bytes + 2 * max_diff_line_bytes);
+  EXPECT_NE(diff.find("[parity: diff cut at"), std::string::npos);
+  std::string diff_long = unified_diff({std::string(1u << 20, 'a')}, {"b"}, "python", "cpp");
+  EXPECT_LT(diff_long.size(), 2 * max_diff_line_bytes);
+  EXPECT_NE(diff_long.find("[parity: line cut, 1048576 bytes in all]"), std::string::npos);
+}

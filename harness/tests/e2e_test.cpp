@@ -73,6 +73,8 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
       expected[std::string("pids/positions [") + method + "] " + impl] = "PASS";
       expected[std::string("malformed/unknown_key [") + method + "] " + impl] = "UNRESOLVED";
       expected[std::string("malformed/wrong_type [") + method + "] " + impl] = "UNRESOLVED";
+      for (const char* hostile : {"deep_key", "timeout_overflow", "toml_directory"})
+        expected[std::string("hostile/") + hostile + " [" + method + "] " + impl] = "UNRESOLVED";
     }
   }
   expected["basic/differs [fork] python"] = "PASS";
@@ -84,6 +86,8 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
     expected[std::string("crashes/segfault [fork] ") + impl] = "CRASH";
     expected[std::string("bench/spin [fork] ") + impl] = "PASS";
     expected[std::string("leaks/grandchild [fork] ") + impl] = "FAIL";
+    expected[std::string("hostile/regex_rules [fork] ") + impl] = "PASS";
+    expected[std::string("hostile/capture_limit [fork] ") + impl] = "FAIL";
   }
 
   std::map<std::string, std::string> actual;
@@ -103,6 +107,20 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
         << joined_reasons(results[key]);
     EXPECT_FALSE(results[key]["runs"][0]["leaked_processes"].empty());
   }
+  // Issue 13: the hostile fixtures' reasons, and a report that stays small although each capture
+  // limit run printed 64 MiB.
+  for (const char* impl : {"python", "cpp"}) {
+    std::string key = std::string("hostile/capture_limit [fork] ") + impl;
+    if (results.count(key))
+      EXPECT_NE(joined_reasons(results[key]).find("output exceeds the capture limit"), std::string::npos)
+          << joined_reasons(results[key]);
+    key = std::string("hostile/regex_rules [fork] ") + impl;
+    if (results.count(key))
+      EXPECT_EQ(results[key]["runs"][0]["lines"], json::parse(R"(["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "A", "XY"])"));
+  }
+  EXPECT_NE(joined_reasons(results["hostile/deep_key [fork] cpp"]).find("deep_key/case.toml:5:"),
+            std::string::npos);
+  EXPECT_LT(fs::file_size(dir.path() / "report.json"), 4u << 20);
   for (const char* method : {"fork", "spawn", "forkserver"}) {
     std::string unknown = std::string("malformed/unknown_key [") + method + "] cpp";
     std::string wrong = std::string("malformed/wrong_type [") + method + "] python";
@@ -124,7 +142,7 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
 
   std::ifstream junit_file(dir.path() / "junit.xml");
   std::string junit((std::istreambuf_iterator<char>(junit_file)), std::istreambuf_iterator<char>());
-  EXPECT_NE(junit.find("<testsuites name=\"parity\" tests=\"38\" failures=\"7\" errors=\"12\""),
+  EXPECT_NE(junit.find("<testsuites name=\"parity\" tests=\"60\" failures=\"9\" errors=\"30\""),
             std::string::npos)
       << junit.substr(0, 400);
   EXPECT_NE(junit.find("<testsuite name=\"hangs\""), std::string::npos);
@@ -180,7 +198,11 @@ TEST(EndToEnd, ListNamesCasesAndMalformedOnes) {
   EXPECT_EQ(list.exit_code, 1) << list.output;  // malformed fixtures
   EXPECT_NE(list.output.find("basic/passes  [fork,spawn,forkserver]"), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("malformed/wrong_type  UNRESOLVED"), std::string::npos) << list.output;
-  EXPECT_NE(list.output.find("10 cases"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("15 cases"), std::string::npos) << list.output;
+  // A 60,000-deep dotted key used to crash the loader (exit 139); now one line names it.
+  EXPECT_NE(list.output.find("hostile/deep_key  UNRESOLVED: " + (fixtures / "hostile/deep_key/case.toml:5:").string()),
+            std::string::npos)
+      << list.output;
 }
 
 TEST(EndToEnd, ShowOnAHangShowsStacksOfBothTrees) {

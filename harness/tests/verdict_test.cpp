@@ -351,3 +351,17 @@ TEST(ResultCodes, TheTableDescribesEveryCodeOnce) {
   for (std::size_t i = 1; i < std::size(ranked); ++i)
     EXPECT_LT(info(ranked[i - 1]).severity, info(ranked[i]).severity) << to_string(ranked[i]);
 }
+
+// Issue 13: two outputs cut at the capture limit compare equal; the run itself must fail.
+TEST(Verdict, OutputPastTheCaptureLimitFails) {
+  NormalizedRun run = exited(0);
+  run.record.stdout_bytes = capture_limit_bytes + 1;
+  CaseResult result = judge(make_spec(), {run}, OutputComparison{Comparison{true, ""},
+                                                                 OutputComparison::Against::other_impl});
+  EXPECT_EQ(result.code, ResultCode::fail);
+  ASSERT_EQ(result.reasons.size(), 1u);
+  EXPECT_NE(result.reasons[0].find("output exceeds the capture limit"), std::string::npos);
+  NormalizedRun at_limit = exited(0);
+  at_limit.record.stdout_bytes = capture_limit_bytes;
+  EXPECT_EQ(judge(make_spec(), {at_limit}).code, ResultCode::pass);
+}
