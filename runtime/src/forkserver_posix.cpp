@@ -25,6 +25,7 @@
 #include "mp/errors.hpp"
 #include "mp/serialize.hpp"
 #include "process_internal.hpp"
+#include "spawn_fds.hpp"
 
 extern char** environ;
 
@@ -153,13 +154,12 @@ void start_server(ClientState& c) {
 
   std::string marker(kForkserverMarker);
   std::string argv0 = program_name();
-  std::string a1 = std::to_string(listener), a2 = std::to_string(alive[0]), a3 = std::to_string(setup[1]);
-  char* argv[] = {argv0.data(), marker.data(), a1.data(), a2.data(), a3.data(), nullptr};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, listener, listener);
-  posix_spawn_file_actions_adddup2(&actions, alive[0], alive[0]);
-  posix_spawn_file_actions_adddup2(&actions, setup[1], setup[1]);
+  const int crossing[] = {listener, alive[0], setup[1]};
+  const std::vector<int> numbers = pass_only(&actions, crossing);  // and no other descriptor
+  std::string a1 = std::to_string(numbers[0]), a2 = std::to_string(numbers[1]), a3 = std::to_string(numbers[2]);
+  char* argv[] = {argv0.data(), marker.data(), a1.data(), a2.data(), a3.data(), nullptr};
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;

@@ -20,6 +20,7 @@
 #include "mp/errors.hpp"
 #include "mp/serialize.hpp"
 #include "process_internal.hpp"
+#include "spawn_fds.hpp"
 
 extern char** environ;
 
@@ -129,18 +130,18 @@ std::shared_ptr<Popen> start_spawn(Process& process) {
   const int parent_end = pair[0];
   const int child_end = pair[1];
 
-  std::string fd_arg = std::to_string(child_end);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // These descriptors, and only these, cross (renumbered from 3).
+  std::vector<int> crossing{child_end};
+  crossing.insert(crossing.end(), fds.begin(), fds.end());
+  const std::vector<int> numbers = pass_only(&actions, crossing);
+  std::string fd_arg = std::to_string(numbers[0]);
   std::string fds_arg;
-  for (int fd : fds) fds_arg += (fds_arg.empty() ? "" : ",") + std::to_string(fd);
+  for (std::size_t i = 1; i < numbers.size(); ++i) fds_arg += (fds_arg.empty() ? "" : ",") + std::to_string(numbers[i]);
   std::string marker = "--mp-spawn-child";
   std::string argv0 = program_name();
   char* argv[] = {argv0.data(), marker.data(), fd_arg.data(), fds_arg.data(), nullptr};
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  // dup2(fd, fd) clears close-on-exec (glibc >= 2.29): these descriptors, and only these, cross.
-  posix_spawn_file_actions_adddup2(&actions, child_end, child_end);
-  for (int fd : fds) posix_spawn_file_actions_adddup2(&actions, fd, fd);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;
