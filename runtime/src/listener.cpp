@@ -63,6 +63,18 @@ std::string random_name(std::size_t n) {
 
 bool is_unix(const Address& address) { return std::holds_alternative<std::string>(address); }
 
+// CPython's address_type(): a string starting with two backslashes names a Windows pipe.
+std::string address_family(const Address& address) {
+  if (!is_unix(address)) return "AF_INET";
+  return std::get<std::string>(address).starts_with("\\\\") ? "AF_PIPE" : "AF_UNIX";
+}
+
+// CPython's _validate_family() on Linux.
+void validate_family(const std::string& family) {
+  if (family == "AF_PIPE") throw ValueError("Family AF_PIPE is not recognized.");
+  if (family != "AF_UNIX" && family != "AF_INET") throw ValueError("unrecognized family");
+}
+
 // A socket address for `address`; returns its length.
 socklen_t to_sockaddr(const Address& address, sockaddr_storage& storage) {
   std::memset(&storage, 0, sizeof storage);
@@ -165,10 +177,8 @@ struct Listener::State {
 Listener::Listener(ListenerOptions options) : state_(std::make_shared<State>()) {
   detail::ignore_sigpipe_once();
   std::string family = options.family;
-  if (family.empty()) {
-    family = (options.address && !is_unix(*options.address)) ? "AF_INET" : "AF_UNIX";
-  }
-  if (family != "AF_UNIX" && family != "AF_INET") throw ValueError("unrecognized family");
+  if (family.empty()) family = options.address ? address_family(*options.address) : "AF_UNIX";
+  validate_family(family);
   std::string temp_dir;
   Address address;
   if (options.address) {
@@ -253,6 +263,7 @@ std::optional<Address> Listener::last_accepted() const {
 
 Connection Client(const Address& address, std::optional<std::string> authkey) {
   detail::ignore_sigpipe_once();
+  validate_family(address_family(address));
   int fd = ::socket(is_unix(address) ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) detail::throw_if(detail::last_error());
   sockaddr_storage storage{};

@@ -220,6 +220,8 @@ struct ListenerOptions {
   // Where to listen; none: a fresh address of `family`.
   std::optional<Address> address;
   // "AF_UNIX" or "AF_INET"; empty: the address's family, else AF_UNIX (CPython's default family).
+  // "AF_PIPE", or an address starting with two backslashes (a Windows pipe name), raises ValueError
+  // "Family AF_PIPE is not recognized." (in Client too), another name "unrecognized family".
   std::string family;
   int backlog = 1;
   // When set and not empty, accept() runs CPython's HMAC challenge both ways; a client with another
