@@ -151,7 +151,7 @@ RankTest mann_whitney_u(const std::vector<double>& baseline, const std::vector<d
   }
   test.u = rank_sum_current - static_cast<double>(n2) * (n2 + 1) / 2;
 
-  if (!ties && n1 <= 20 && n2 <= 20) {
+  if (!ties && n1 * n2 <= 400) {  // the exact table has (n1+1)(n2+1)(n1 n2+1) entries
     test.exact = true;
     auto [upper, lower] = exact_tails(n1, n2, std::lround(test.u));
     test.p_greater = upper;

@@ -42,7 +42,7 @@ struct RankTest {
   double p_two_sided = 1;
   bool exact = false;          // exact distribution (small samples, no ties) vs normal approximation
 };
-// Exact p-values when both samples have at most 20 values and there are no ties; otherwise the
+// Exact p-values when n1 * n2 <= 400 (20 vs 20, 80 vs 5) and there are no ties; otherwise the
 // normal approximation with tie and continuity correction. Empty samples give p = 1.
 RankTest mann_whitney_u(const std::vector<double>& baseline, const std::vector<double>& current);
 
