@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "report_model.hpp"
+
 namespace parity {
 namespace {
 
@@ -189,13 +191,6 @@ double number_of(const json& object, const char* key, const std::string& where) 
   const json& value = member(object, key, where);
   if (!value.is_number()) throw HistoryError(where + ": '" + key + "' is not a number");
   return value.get<double>();
-}
-
-// The object at key, or an empty one (a reference that outlives the loop over its items).
-const json& object_at(const json& object, const char* key) {
-  static const json empty = json::object();
-  auto found = object.find(key);
-  return found != object.end() && found->is_object() ? *found : empty;
 }
 
 std::string sql_list(const std::vector<std::int64_t>& ids) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "history_store.hpp"
+#include "html_report.hpp"
 
 namespace parity {
 namespace {
@@ -82,6 +83,32 @@ int history_list(const std::string& database, int last) {
   return 0;
 }
 
+int write_report(const std::string& results_file, const std::string& html_file, const std::string& markdown_file,
+                 const std::string& database, int trend_runs) {
+  json results = read_report(results_file);
+  std::optional<HistoryView> history;
+  if (!database.empty()) {
+    if (!std::filesystem::exists(database)) throw std::runtime_error("--history " + database + ": no such database");
+    TrendOptions options;
+    options.runs = trend_runs;
+    history = read_history_view(HistoryStore(database), options);
+  }
+  ReportInput input{&results, history ? &*history : nullptr};
+  // Both are rendered before either is written: a report that cannot be rendered writes nothing.
+  std::ostringstream html, markdown;
+  if (!html_file.empty()) render_html_report(html, input);
+  if (!markdown_file.empty()) render_markdown_report(markdown, input);
+  if (!html_file.empty()) {
+    write_file_atomically(html_file, html.str());
+    std::cout << "report: " << html_file << " (" << html.str().size() / 1024 << " KiB)\n";
+  }
+  if (!markdown_file.empty()) {
+    write_file_atomically(markdown_file, markdown.str());
+    std::cout << "report: " << markdown_file << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string ReportCommands::default_history() {
@@ -102,6 +129,19 @@ ReportCommands::ReportCommands(CLI::App& app, CLI::App& run) {
   history_list_->add_option("--last", last_, "only the last N runs");
   for (CLI::App* command : {history_import_, history_list_})
     command->add_option("--history", history_db_, "the database")->capture_default_str();
+
+  report_ = app.add_subcommand("report", "the nightly report of a results.json: one HTML page, and Markdown");
+  report_->add_option("results", report_results_, "the run's results.json")->required()->check(CLI::ExistingFile);
+  report_->add_option("--html", html_, "write the self-contained HTML page here");
+  report_->add_option("--markdown", markdown_, "write the Markdown summary (for a CI job summary) here");
+  report_->add_option("--history", report_history_,
+                      "draw trends, change points and flaky cases from this history database");
+  report_->add_option("--trend-runs", trend_runs_, "how many of the history's last runs the trends show")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  report_->callback([this] {  // during parsing: a usage error (exit 2)
+    if (html_.empty() && markdown_.empty()) throw CLI::ValidationError("report", "give --html FILE, --markdown FILE or both");
+  });
 }
 
 std::unique_ptr<Reporter> ReportCommands::run_history_reporter() const {
@@ -112,6 +152,7 @@ std::unique_ptr<Reporter> ReportCommands::run_history_reporter() const {
 std::optional<int> ReportCommands::dispatch() const {
   if (*history_import_) return history_import(history_db_, inputs_);
   if (*history_list_) return history_list(history_db_, last_);
+  if (*report_) return write_report(report_results_, html_, markdown_, report_history_, trend_runs_);
   return std::nullopt;
 }
 

@@ -38,6 +38,7 @@ class ReportCommands {
   std::string history_db_ = default_history();
   std::vector<std::string> inputs_;
   int last_ = 0;
+  std::string report_results_;
   std::string report_history_;
   std::string html_;
   std::string markdown_;
