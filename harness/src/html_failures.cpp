@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "html_sections.hpp"
 #include "report_text.hpp"
 #include "svg_chart.hpp"
@@ -46,7 +48,7 @@ void one_failure(std::ostream& out, const ReportModel& model, const json& result
   const json* other = model.find(case_id, method, impl == "cpp" ? "python" : "cpp");
   const json* other_run = other ? shown_run(*other) : nullptr;
   out << fmt::format(
-      R"(<div class="failure" data-case="{0}" data-method="{1}" data-impl="{2}"><h3><span class="code r-{3}">{3}</span> {0} <span class="muted">[{1}] {4}</span></h3>)",
+      R"(<div class="failure" data-case="{0}" data-method="{1}" data-impl="{2}" data-results="1"><h3><span class="code r-{3}">{3}</span> {0} <span class="muted">[{1}] {4}</span></h3>)",
       html_escape(case_id), method, impl, html_escape(code), side_name(impl));
   out << "<ul class=\"reasons\">";
   for (const json& reason : result.value("reasons", json::array()))
@@ -87,16 +89,51 @@ void one_failure(std::ostream& out, const ReportModel& model, const json& result
   out << "</div>\n";
 }
 
+// Results that never ran (UNRESOLVED before launch, SKIP) of one case with one code and the same
+// reasons, under every start method and on both sides, are one entry: the loader's error once.
+struct NeverRan {
+  std::string case_id, code;
+  std::vector<std::string> reasons;
+  std::vector<std::string> where;  // "fork CPython", ...
+};
+
+void never_ran(std::ostream& out, const NeverRan& entry) {
+  std::string where;
+  for (const std::string& item : entry.where) where += (where.empty() ? "" : ", ") + item;
+  out << fmt::format(
+      R"(<div class="failure" data-case="{0}" data-results="{1}"><h3><span class="code r-{2}">{2}</span> {0} <span class="muted">{3}</span></h3><ul class="reasons">)",
+      html_escape(entry.case_id), entry.where.size(), html_escape(entry.code), html_escape(where));
+  for (const std::string& reason : entry.reasons) out << "<li>" << html_escape(valid_utf8(reason)) << "</li>";
+  out << "</ul><p class=\"muted\">Never ran: nothing to compare.</p></div>\n";
+}
+
 }  // namespace
 
 void failures(std::ostream& out, const ReportModel& model) {
   out << R"(<section id="failures"><h2>Failures</h2>)";
   int count = 0;
+  std::vector<NeverRan> grouped;
   for (const json& result : model.results()) {
     if (result.value("success", true)) continue;
-    one_failure(out, model, result);
     ++count;
+    if (!shown_run(result)) {
+      NeverRan entry{result.value("case", std::string()), result.value("result", std::string()),
+                     result.value("reasons", std::vector<std::string>()), {}};
+      std::string where = result.value("start_method", std::string()) + " " + side_name(result.value("impl", std::string()));
+      auto same = std::find_if(grouped.begin(), grouped.end(), [&](const NeverRan& other) {
+        return other.case_id == entry.case_id && other.code == entry.code && other.reasons == entry.reasons;
+      });
+      if (same == grouped.end()) {
+        entry.where.push_back(where);
+        grouped.push_back(std::move(entry));
+      } else {
+        same->where.push_back(where);
+      }
+      continue;
+    }
+    one_failure(out, model, result);
   }
+  for (const NeverRan& entry : grouped) never_ran(out, entry);
   if (count == 0) out << "<p class=\"empty\">None: every result is PASS, XFAIL or SKIP.</p>";
   out << "</section>\n";
 }

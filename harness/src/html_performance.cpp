@@ -32,8 +32,9 @@ std::optional<IntervalRow> row_of(const json* result, const std::string& sample,
 std::string ratio_text(const json& estimate, const std::string& unit, const std::string& other) {
   if (!estimate.is_object()) return "<span class=\"muted\">n/a</span>";
   double ratio = estimate.value("ratio", 0.0);
-  std::string text = fmt::format("<b>{:.3g}×</b> [{:.3g}, {:.3g}]", ratio, estimate.value("low", 0.0),
-                                 estimate.value("high", 0.0));
+  auto number = [](double value) { return value < 10 ? fmt::format("{:.3f}", value) : fmt::format("{:.1f}", value); };
+  std::string text = fmt::format("<b>{}×</b> [{}, {}]", number(ratio), number(estimate.value("low", 0.0)),
+                                 number(estimate.value("high", 0.0)));
   if (!(ratio > 0)) return text;
   bool faster = smaller_is_better(unit) ? ratio < 1 : ratio > 1;
   double factor = ratio < 1 ? 1 / ratio : ratio;

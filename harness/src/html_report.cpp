@@ -51,10 +51,11 @@ dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywh
 .r-TIMEOUT { background: var(--timeout); color: #fff; } .r-CRASH { background: var(--crash); color: #fff; }
 .r-UNRESOLVED { background: var(--unresolved); color: #fff; } .r-SKIP { background: var(--skip); color: #fff; }
 .r-REFERENCE-CHANGED { background: var(--refchanged); color: #fff; }
+.matrix-areas { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 4px 36px; align-items: start; }
 table.matrix { font-size: 12px; margin-top: 6px; }
 table.matrix th { font-weight: 600; padding: 3px 6px; color: var(--muted); }
 table.matrix th.method { text-align: center; border-bottom: 1px solid var(--line); }
-table.matrix th.area { text-align: left; color: var(--ink); padding-top: 10px; font-size: 13px; }
+table.matrix th.area { text-align: left; color: var(--ink); font-size: 13px; }
 table.matrix td.case { padding: 1px 12px 1px 4px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; white-space: nowrap; }
 table.matrix td.cell { width: 54px; text-align: center; padding: 1px 0; border: 2px solid #fff; border-radius: 3px; font-weight: 600; font-size: 11px; }
 table.matrix td.none { background: #f1f3f5; }
@@ -167,22 +168,25 @@ void conformance_matrix(std::ostream& out, const ReportModel& model) {
   out << "<div class=\"legend\">";
   for (const char* code : {"PASS", "FAIL", "XFAIL", "XPASS", "TIMEOUT", "CRASH", "UNRESOLVED", "SKIP", "REFERENCE-CHANGED"})
     out << fmt::format(R"(<span><span class="swatch r-{0}"></span>{0}</span>)", code);
-  out << "</div><table class=\"matrix\"><thead><tr><th></th>";
-  for (const std::string& method : model.methods())
-    out << "<th class=\"gap\"></th><th class=\"method\" colspan=\"2\">" << method << "</th>";
-  out << "</tr><tr><th></th>";
-  for (std::size_t i = 0; i < model.methods().size(); ++i) out << "<th></th><th>py</th><th>mp</th>";
-  out << "</tr></thead><tbody>";
+  out << "</div><div class=\"matrix-areas\">";
   std::vector<std::string> overrides;
   std::string area;
+  auto open_area = [&](const std::string& name) {
+    out << "<table class=\"matrix\"><thead><tr><th class=\"area\">" << html_escape(name) << "</th>";
+    for (const std::string& method : model.methods())
+      out << "<th class=\"gap\"></th><th class=\"method\" colspan=\"2\">" << method << "</th>";
+    out << "</tr><tr><th></th>";
+    for (std::size_t i = 0; i < model.methods().size(); ++i) out << "<th></th><th>py</th><th>mp</th>";
+    out << "</tr></thead><tbody>";
+  };
   for (const std::string& case_id : model.cases()) {
-    std::string case_area = case_id.substr(0, case_id.find('/'));
-    if (case_area != area) {
-      area = case_area;
-      out << fmt::format(R"(<tr><th class="area" colspan="{}">{}</th></tr>)", 1 + 3 * model.methods().size(),
-                         html_escape(area));
-    }
     std::size_t slash = case_id.find('/');
+    std::string case_area = slash == std::string::npos ? "" : case_id.substr(0, slash);
+    if (case_area != area || case_id == model.cases().front()) {
+      if (case_id != model.cases().front()) out << "</tbody></table>";
+      area = case_area;
+      open_area(area);
+    }
     out << "<tr><td class=\"case\">" << html_escape(slash == std::string::npos ? case_id : case_id.substr(slash + 1))
         << "</td>";
     for (const std::string& method : model.methods()) {
@@ -213,7 +217,8 @@ void conformance_matrix(std::ostream& out, const ReportModel& model) {
     }
     out << "</tr>\n";
   }
-  out << "</tbody></table>";
+  if (!model.cases().empty()) out << "</tbody></table>";
+  out << "</div>";
   if (!overrides.empty()) {
     out << "<h3>Expectation overrides</h3><ol class=\"overrides\">";
     for (const std::string& text : overrides) out << "<li>" << html_escape(text) << "</li>";

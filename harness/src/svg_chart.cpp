@@ -36,18 +36,20 @@ struct Axis {
         double mantissa = tick / std::pow(10.0, std::floor(std::log10(tick) + 1e-9));
         return std::fabs(mantissa - 1) > 1e-6;
       });
-    } else {
-      double raw = (high - low) / 4;
-      double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-      double step = magnitude;
-      for (double factor : {1.0, 2.0, 5.0, 10.0})
-        if (factor * magnitude >= raw) {
-          step = factor * magnitude;
-          break;
-        }
-      for (double tick = std::ceil(low / step) * step; tick <= high + step * 1e-9; tick += step)
-        result.push_back(tick);
+      if (result.size() >= 3) return result;
     }
+    // Linear steps of 1, 2 or 5 times a power of ten (also on a log axis narrower than 1-2-5).
+    result.clear();
+    double raw = (high - low) / 4;
+    double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude;
+    for (double factor : {1.0, 2.0, 5.0, 10.0})
+      if (factor * magnitude >= raw) {
+        step = factor * magnitude;
+        break;
+      }
+    for (double tick = std::ceil(low / step) * step; tick <= high + step * 1e-9; tick += step)
+      if (tick > 0) result.push_back(tick);
     return result;
   }
 };
@@ -104,8 +106,8 @@ std::string interval_chart(const std::vector<IntervalRow>& all_rows, const std::
   const double height = top + row_height * static_cast<double>(rows.size()) + 26;
   auto x_of = [&](double value) { return label_width + plot * axis.position(value); };
   std::ostringstream svg;
-  svg << fmt::format(R"(<svg class="chart interval" viewBox="0 0 {} {}" width="{}" height="{}" role="img">)",
-                     number(width), number(height), number(width), number(height));
+  svg << fmt::format(R"(<svg class="chart interval" viewBox="0 0 {} {}" width="100%" role="img">)",
+                     number(width), number(height));
   const double axis_y = top + row_height * static_cast<double>(rows.size()) + 4;
   for (double tick : axis.ticks()) {
     double x = x_of(tick);
@@ -128,7 +130,7 @@ std::string interval_chart(const std::vector<IntervalRow>& all_rows, const std::
                        html_escape(format_measure_interval(row.median, row.low, row.high, unit)));
   }
   svg << fmt::format(R"(<text class="axis-note" x="{}" y="{}" text-anchor="end">log scale</text>)",
-                     number(width - right), number(height - 2));
+                     number(label_width - 8), number(axis_y + 13));
   svg << "</svg>";
   return svg.str();
 }
@@ -152,8 +154,8 @@ std::string line_chart(const std::vector<ChartLine>& lines, std::size_t x_count,
   };
   auto y_of = [&](double value) { return top + plot_height * (1 - axis.position(value)); };
   std::ostringstream svg;
-  svg << fmt::format(R"(<svg class="chart trend" viewBox="0 0 {} {}" width="{}" height="{}" role="img">)",
-                     number(width), number(height), number(width), number(height));
+  svg << fmt::format(R"(<svg class="chart trend" viewBox="0 0 {} {}" width="100%" role="img">)",
+                     number(width), number(height));
   for (double tick : axis.ticks()) {
     double y = y_of(tick);
     svg << fmt::format(R"(<line class="grid" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>)", number(left),

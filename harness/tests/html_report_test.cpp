@@ -90,8 +90,8 @@ TEST(HtmlReport, RendersEverySectionFromTheRunAndTheHistory) {
 
   // Performance: one operation, three rows on its chart, both ratios.
   EXPECT_EQ(count(page, "<div class=\"card perf\""), 1);
-  EXPECT_NE(page.find("mp 3× faster"), std::string::npos);
-  EXPECT_NE(page.find("<b>2×</b> [1.9, 2.1]"), std::string::npos);
+  EXPECT_NE(page.find("<b>0.333×</b> [0.300, 0.360] <span class=\"better\">mp 3× faster"), std::string::npos);
+  EXPECT_NE(page.find("<b>2.000×</b> [1.900, 2.100]"), std::string::npos);
 
   // Trends: one chart with 40 points and the change point; the change listed with its commits.
   EXPECT_EQ(count(page, "<div class=\"card trend\""), 1);
