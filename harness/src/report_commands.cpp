@@ -11,18 +11,20 @@
 
 #include "history_store.hpp"
 #include "html_report.hpp"
+#include "results_merge.hpp"
 
 namespace parity {
 namespace {
 
 using json = nlohmann::json;
 
-json read_report(const std::string& path) {
+template <typename Json = json>
+Json read_report(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot be read");
   try {
-    return json::parse(in);
-  } catch (const json::parse_error& error) {
+    return Json::parse(in);
+  } catch (const nlohmann::json::parse_error& error) {
     throw std::runtime_error(path + ": not JSON: " + error.what());
   }
 }
@@ -109,6 +111,15 @@ int write_report(const std::string& results_file, const std::string& html_file, 
   return 0;
 }
 
+int merge_shards(const std::vector<std::string>& files, const std::string& output) {
+  std::vector<ShardReport> shards;
+  for (const auto& file : files) shards.push_back({file, read_report<nlohmann::ordered_json>(file)});
+  nlohmann::ordered_json merged = merge_shard_reports(shards);
+  write_file_atomically(output, merged.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+  std::cout << "merge: " << files.size() << " shards, " << merged["results"].size() << " results -> " << output << "\n";
+  return 0;
+}
+
 }  // namespace
 
 std::string ReportCommands::default_history() {
@@ -139,6 +150,10 @@ ReportCommands::ReportCommands(CLI::App& app, CLI::App& run) {
   report_->add_option("--trend-runs", trend_runs_, "how many of the history's last runs the trends show")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  merge_ = app.add_subcommand("merge", "one results.json from the results of `run --shard I/N` runs");
+  merge_->add_option("shards", inputs_, "the shards' results.json files")->required()->check(CLI::ExistingFile);
+  merge_->add_option("-o,--output", merged_, "the merged results.json")->required();
+
   report_->callback([this] {  // during parsing: a usage error (exit 2)
     if (html_.empty() && markdown_.empty()) throw CLI::ValidationError("report", "give --html FILE, --markdown FILE or both");
   });
@@ -152,6 +167,7 @@ std::unique_ptr<Reporter> ReportCommands::run_history_reporter() const {
 std::optional<int> ReportCommands::dispatch() const {
   if (*history_import_) return history_import(history_db_, inputs_);
   if (*history_list_) return history_list(history_db_, last_);
+  if (*merge_) return merge_shards(inputs_, merged_);
   if (*report_) return write_report(report_results_, html_, markdown_, report_history_, trend_runs_);
   return std::nullopt;
 }

@@ -19,7 +19,7 @@ std::vector<double> series(const std::vector<std::pair<int, double>>& levels, do
   for (const auto& [count, level] : levels)
     for (int i = 0; i < count; ++i) {
       double value = level * (1 + noise * normal(generator));
-      if (spike_every > 0 && values.size() % spike_every == spike_every - 1) value = level * spike_factor;
+      if (spike_every > 0 && values.size() % spike_every == static_cast<std::size_t>(spike_every - 1)) value = level * spike_factor;
       values.push_back(value);
     }
   return values;
