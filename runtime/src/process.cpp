@@ -221,7 +221,10 @@ void Process::start() {
   if (current_process().daemon()) throw AssertionError("daemonic processes are not allowed to have children");
   detail::register_exit_function();  // children are joined at exit even without mp::init
   detail::cleanup_children();
-  std::string method = start_method_.empty() ? get_start_method() : start_method_;
+  // A bootstrapping spawn child's default method is spawn in CPython (prepare() forces it first).
+  const bool defaulted = start_method_.empty();
+  std::string method = defaulted ? get_start_method() : start_method_;
+  if (defaulted || method != "fork") detail::check_not_bootstrapping();
   start_method_ = method;
   detail::flush_std_streams();
   std::shared_ptr<detail::Popen> popen;

@@ -178,6 +178,13 @@ bool initialized() noexcept;
 // Registers exit_function() with atexit, once (by mp::init, or by the first start() without it).
 void register_exit_function();
 const char* program_name() noexcept;
+// CPython's spawn._check_not_importing_main: in a spawn child or the forkserver before mp::init has
+// run (code in main() ahead of mp::init, or a global constructor: the analog of module code outside
+// `if __name__ == "__main__":`), starting a spawn or forkserver process (or one of the default
+// method, which is spawn in such a CPython child) raises CPython's
+// RuntimeError "An attempt has been made to start a new process before the current process has
+// finished its bootstrapping phase. ..." instead of executing one more child that does the same.
+void check_not_bootstrapping();
 
 // lifecycle.cpp: CPython's util._exit_function (idempotent), and the fork-child reset.
 // lifecycle_warm_up() builds the registries in the parent, so a forked child does not allocate
