@@ -146,20 +146,32 @@ void notify_under_lock(mp::Condition& cond, int n) {
   cond.notify(n);
 }
 
+// Waits until n sleepers are inside wait(); true when, a moment later, none has woken yet.
+bool asleep(mp::Semaphore& sleeping, mp::Semaphore& woken, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (!sleeping.acquire(true, 60s)) return false;
+  }
+  std::this_thread::sleep_for(50ms);
+  return woken.get_value() == 0;
+}
+
+// True when n sleepers have woken and, a moment later, still no more than n.
+bool woken_exactly(mp::Semaphore& woken, int n) {
+  if (!eventually([&] { return woken.get_value() >= n; })) return false;
+  std::this_thread::sleep_for(50ms);
+  return woken.get_value() == n;
+}
+
 // test_notify: one process and one thread wait; each notify() wakes exactly one.
 TEST_P(CpythonSyncTest, ConditionNotifyWakesOneProcessOrThreadAtATime) {
   mp::Condition cond;
   mp::Semaphore sleeping(0), woken(0);
   ConditionSleepers sleepers(options(), cond, sleeping, woken, 1, std::nullopt);
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(sleeping.acquire(true, 60s));
-  std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(woken.get_value(), 0);
+  ASSERT_TRUE(asleep(sleeping, woken, 2));
   notify_under_lock(cond, 1);
-  ASSERT_TRUE(eventually([&] { return woken.get_value() >= 1; }));
-  std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(woken.get_value(), 1);
+  EXPECT_TRUE(woken_exactly(woken, 1));
   notify_under_lock(cond, 1);
-  ASSERT_TRUE(eventually([&] { return woken.get_value() == 2; }));
+  EXPECT_TRUE(woken_exactly(woken, 2));
   EXPECT_TRUE(sleepers.join());
   EXPECT_TRUE(no_sleepers(cond)) << cond.repr();
 }
@@ -177,14 +189,12 @@ TEST_P(CpythonSyncTest, ConditionNotifyAllAfterWaitersTimedOut) {
   EXPECT_EQ(woken.get_value(), 0);
   EXPECT_TRUE(no_sleepers(cond)) << cond.repr();
   ConditionSleepers waiting(options(), cond, sleeping, woken, 3, std::nullopt);
-  for (int i = 0; i < 6; ++i) ASSERT_TRUE(sleeping.acquire(true, 60s));
-  std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(woken.get_value(), 0);
+  ASSERT_TRUE(asleep(sleeping, woken, 6));
   {
     std::lock_guard guard(cond);
     cond.notify_all();
   }
-  EXPECT_TRUE(eventually([&] { return woken.get_value() == 6; }));
+  EXPECT_TRUE(woken_exactly(woken, 6));
   EXPECT_TRUE(waiting.join());
   EXPECT_TRUE(no_sleepers(cond)) << cond.repr();
 }
@@ -194,17 +204,13 @@ TEST_P(CpythonSyncTest, ConditionNotifyNWakesExactlyN) {
   mp::Condition cond;
   mp::Semaphore sleeping(0), woken(0);
   ConditionSleepers sleepers(options(), cond, sleeping, woken, 3, std::nullopt);
-  for (int i = 0; i < 6; ++i) ASSERT_TRUE(sleeping.acquire(true, 60s));
-  std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(woken.get_value(), 0);
+  ASSERT_TRUE(asleep(sleeping, woken, 6));
   notify_under_lock(cond, 2);
-  ASSERT_TRUE(eventually([&] { return woken.get_value() >= 2; }));
-  std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(woken.get_value(), 2);
+  EXPECT_TRUE(woken_exactly(woken, 2));
   notify_under_lock(cond, 4);
-  ASSERT_TRUE(eventually([&] { return woken.get_value() == 6; }));
+  EXPECT_TRUE(woken_exactly(woken, 6));
   notify_under_lock(cond, 3);
-  EXPECT_EQ(woken.get_value(), 6);
+  EXPECT_TRUE(woken_exactly(woken, 6));
   EXPECT_TRUE(sleepers.join());
   EXPECT_TRUE(no_sleepers(cond)) << cond.repr();
 }
