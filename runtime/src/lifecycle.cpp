@@ -13,7 +13,6 @@
 #include <stdio_ext.h>
 #include <map>
 #include <mutex>
-#include <new>
 #include <optional>
 #include <vector>
 
@@ -40,10 +39,10 @@ Registry& registry() {
   static Registry* instance = [] {
     auto* r = new Registry;  // never destroyed: used from atexit
     // fork() waits for the registry to be consistent (no other thread inside a registration), so
-    // a forked child finds whole maps; in the child only the forking thread exists, and the mutex
-    // it held is made anew.
+    // a forked child finds whole maps; the forking thread, the child's only one, holds the mutex
+    // there and lets it go.
     pthread_atfork([] { registry().mutex.lock(); }, [] { registry().mutex.unlock(); },
-                   [] { new (&registry().mutex) std::mutex; });
+                   [] { registry().mutex.unlock(); });
     return r;
   }();
   return *instance;
