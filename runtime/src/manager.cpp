@@ -1,6 +1,5 @@
 // mp::Manager: starting the server process, shutting it down (CPython's BaseManager.start and
 // _finalize_manager), and Context::Manager.
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <mutex>
@@ -79,8 +78,7 @@ Manager::Manager(ManagerOptions options) : state_(std::make_shared<detail::Manag
   state_->authkey = current_process().authkey();
 
   auto [reader, writer] = Pipe(false);
-  detail::OwnerWatch owner{static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0))};
-  if (owner.pidfd < 0) detail::throw_if(detail::last_error());
+  detail::OwnerWatch owner = detail::watch_this_process();
   state_->process = std::make_unique<Process>(
       ProcessOptions{.start_method = context.get_start_method()}, &detail::serve_manager, writer, owner);
   Process& server = *state_->process;

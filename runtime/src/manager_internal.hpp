@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "mp/connection.hpp"
-#include "mp/detail/fd_transfer.hpp"
+#include "owner_watch.hpp"
 
 namespace mp::detail {
 
@@ -37,24 +37,6 @@ void send_frame(int fd, std::string& frame);
 // Throws the mp exception named `type_name` (KeyError, IndexError, Empty, ...) with `message`;
 // RemoteError(type_name, message) for a name mp has no class for.
 [[noreturn]] void raise_remote_error(const std::string& type_name, const std::string& message);
-
-// The owner's pidfd as it travels to the server process: inherited under fork, handed over as a
-// descriptor under spawn and forkserver (fd_transfer.hpp). The server exits when it becomes
-// readable (the owner ended, SIGKILL included).
-struct OwnerWatch {
-  int pidfd = -1;
-  template <class Archive>
-  void save(Archive& archive) const {
-    assert_spawning("OwnerWatch");
-    archive(export_fd(pidfd));
-  }
-  template <class Archive>
-  void load(Archive& archive) {
-    std::uint32_t index = 0;
-    archive(index);
-    pidfd = import_fd(index);
-  }
-};
 
 // The server process's target: listens on a fresh Unix socket in a private 0700 directory, sends
 // its address through address_writer, serves each connection on its own thread, and returns

@@ -173,9 +173,11 @@ struct PoolCore::State final : JobAwaiter {
     worker->slot = static_cast<std::size_t>(std::find(slot_taken.begin(), slot_taken.end(), false) - slot_taken.begin());
     started_tasks(worker->slot).store(0, std::memory_order_relaxed);
     ContextProcessTag tag{process_class_for(options.start_method), options.start_method};
+    const OwnerWatch owner = watch_this_process();
+    const auto close_owner = [&] { ::close(owner.pidfd); };  // the worker has its own copy once started
     worker->process = std::make_unique<Process>(tag, ProcessOptions{.daemon = true}, &pool_worker_main, task_in,
                                                 result_out, options.initializer, options.maxtasksperchild,
-                                                WorkerCounter{started, worker->slot * kStartedSlotBytes});
+                                                WorkerCounter{started, worker->slot * kStartedSlotBytes}, owner);
     std::string name = worker->process->name();
     if (auto at = name.find("Process"); at != std::string::npos) name.replace(at, 7, "PoolWorker");
     worker->process->set_name(name);
@@ -190,10 +192,12 @@ struct PoolCore::State final : JobAwaiter {
       auto registry = lock_pool_parent_fds();
       worker->process->start();
     } catch (...) {
+      close_owner();
       remove_pool_parent_fd(worker->task_fd);
       remove_pool_parent_fd(worker->fd);
       throw;
     }
+    close_owner();
     // The worker holds the only copies now: its exit is our end of stream.
     task_in.close();
     result_out.close();

@@ -8,6 +8,7 @@
 #include "mp/connection.hpp"
 #include "mp/detail/pool_core.hpp"
 #include "mp/detail/shared_memory.hpp"
+#include "owner_watch.hpp"
 
 namespace mp::detail {
 
@@ -28,9 +29,10 @@ struct WorkerCounter {
 // The target of every pool worker process (CPython's pool.worker): runs the initializer, then
 // tasks read from `tasks` until end of stream or `maxtasks` tasks (0: no limit), counting each in
 // `started` before running it and writing each outcome to `results`. Returns normally (exit
-// code 0).
+// code 0). Killed (SIGKILL) as soon as `owner`, the process that made the pool, has ended, even in
+// the middle of a task: nobody can read its results any more.
 void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks,
-                      WorkerCounter started);
+                      WorkerCounter started, OwnerWatch owner);
 
 // Descriptors a forked worker must not keep: the parent's ends of every pool's worker channels.
 // add/remove are called by the parent; close_pool_parent_fds by a forked worker before anything

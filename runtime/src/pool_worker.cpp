@@ -140,10 +140,11 @@ std::pair<std::string, std::string> describe_current_exception() {
 }
 
 void pool_worker_main(Connection tasks, Connection results, PoolInitializer initializer, int maxtasks,
-                      WorkerCounter started) {
+                      WorkerCounter started, OwnerWatch owner) {
   const int task_fd = tasks.fileno();
   const int fd = results.fileno();
   close_pool_parent_fds(-1);
+  die_with_owner(owner);
   if (initializer) initializer();
 
   auto& started_tasks = *started.memory.at<std::atomic<std::uint32_t>>(started.offset);

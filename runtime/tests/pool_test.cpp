@@ -465,6 +465,52 @@ TEST_P(PoolTest, AWorkerKilledMidTaskFailsItsResultAndIsReplaced) {
   EXPECT_EQ(pool.map(square, iota(10)).size(), 10u);
 }
 
+// The target of the owner process below: a pool of one worker under `method`, busy with a task
+// that reports its pid to `pid_file`; waits to be killed.
+void own_a_pool_with_a_busy_worker(std::string method, std::string pid_file) {
+  mp::Pool pool(mp::PoolOptions{.processes = 1, .context = method});
+  auto busy = pool.apply_async(report_pid_then_sleep, pid_file);
+  mp_test::sleep_until_killed();
+}
+
+// True while `pid` names a process that has not ended (a zombie has ended: an orphan's reaper may
+// be slow to reap it).
+bool running(int pid) {
+  const std::string stat = mp_test::read_file("/proc/" + std::to_string(pid) + "/stat");
+  const std::size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  const char state = stat[paren + 2];
+  return state != 'Z' && state != 'X';
+}
+
+// mp's orphan policy (pool.hpp): a worker dies with the process that made its pool, even mid-task
+// (CPython's runs its task to the end, then finds its pipes gone).
+TEST_P(PoolTest, ABusyWorkerEndsWhenThePoolsOwnerIsKilled) {
+  TempDir dir;
+  mp::Process owner(StartMethodTest::options(), own_a_pool_with_a_busy_worker, GetParam(), dir.file("pid"));
+  owner.start();
+  ASSERT_TRUE(mp_test::eventually([&] { return file_exists(dir.file("pid")); }, 60s));
+  const int worker = std::stoi(mp_test::read_file(dir.file("pid")));
+  ASSERT_TRUE(running(worker));
+  owner.kill();
+  owner.join();
+  const bool ended = mp_test::eventually([&] { return !running(worker); });
+  if (!ended) ::kill(worker, SIGKILL);  // nothing outlives the test
+  EXPECT_TRUE(ended) << "worker " << worker << " outlived its pool's owner";
+}
+
+// The watch follows the owner process, not the thread that started the worker (as
+// PR_SET_PDEATHSIG would): a pool made by a thread that has ended keeps its workers.
+TEST_P(PoolTest, WorkersOutliveTheThreadThatMadeThePool) {
+  std::unique_ptr<mp::Pool> pool;
+  int worker = 0;
+  std::thread([&] {
+    pool = std::make_unique<mp::Pool>(options(1));
+    worker = pool->workers().at(0).pid;
+  }).join();
+  EXPECT_EQ(pool->apply(my_pid), worker);
+}
+
 // An idle worker killed just before a task is sent to it never starts the task: the task goes to
 // another worker, whichever way the race goes (the write fails with EPIPE; the frame stays unread;
 // the dying worker reads it but never gets to run it). Each round kills an idle worker and

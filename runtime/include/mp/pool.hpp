@@ -46,6 +46,15 @@
 // maxtasksperchild tasks, or abnormally) are replaced while the pool runs, or is closed with work
 // left (CPython's _maintain_pool).
 //
+// Orphans: a worker is killed (SIGKILL) as soon as the process that made the pool ends, however it
+// ends (SIGKILL and crashes included), even in the middle of a task: nobody can read its results
+// any more. (CPython's worker runs its task to the end, then finds its pipes gone.) Each worker
+// watches its owner through a pidfd the owner opened on itself, from a thread of the worker's own
+// that blocks every signal; this holds under every start method, forkserver included, where the
+// worker's parent is the server rather than the owner. Not PR_SET_PDEATHSIG: it follows the thread
+// that forked the worker (the thread that made the pool, or the pool's result thread), which may
+// end long before the pool. A Process child keeps CPython's behaviour instead (process.hpp).
+//
 // Divergences from CPython (safer where CPython hangs):
 //   - A worker that dies while running a task (SIGKILL, a crash, exit()) fails that task's result
 //     at once with mp::BrokenProcessPool (a ProcessError) naming the worker, its pid and exit code:

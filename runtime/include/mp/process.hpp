@@ -34,6 +34,12 @@
 // -signal when killed. Before the child exits it runs the exit sequence of lifecycle.hpp (its
 // daemon children terminated, the others joined) and flushes stdout and std::cout.
 //
+// Orphans, as CPython: a child outlives a parent that ends without running that exit sequence
+// (SIGKILL, a crash, _exit), daemon or not, and runs until it ends by itself. mp does not kill it:
+// a Process's work may be meant to finish (it can write files, talk to others), unlike a pool
+// worker's, whose only reader is gone (pool.hpp). A child that must not outlive its parent can
+// wait on parent_process()->sentinel(), which becomes readable when the parent ends.
+//
 // Misuse throws what CPython raises, with its message: AssertionError "cannot start a process
 // twice", "daemonic processes are not allowed to have children", "can only join a started
 // process", "can only join a child process", "can only test a child process", "process has
