@@ -3,15 +3,35 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <thread>
+#include <cstdint>
 
 #include "mp/detail/os_error.hpp"
 
 namespace mp::detail {
+namespace {
+
+// The watching thread's stack: it only polls and kills, but the static TLS (large under the
+// sanitizers) is carved from the same block.
+constexpr std::size_t kWatchStackBytes = 1024 * 1024;
+
+void* kill_this_process_when_readable(void* pidfd_arg) {
+  pollfd watched{static_cast<int>(reinterpret_cast<std::intptr_t>(pidfd_arg)), POLLIN, 0};
+  int ready;
+  do {
+    ready = ::poll(&watched, 1, -1);
+  } while (ready < 0 && errno == EINTR);
+  // Readable: the owner has ended, and with it every reader of what this process would send.
+  if (ready == 1) ::kill(::getpid(), SIGKILL);
+  return nullptr;
+}
+
+}  // namespace
 
 OwnerWatch watch_this_process() {
   OwnerWatch owner{static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0))};  // close-on-exec
@@ -20,19 +40,28 @@ OwnerWatch watch_this_process() {
 }
 
 void die_with_owner(OwnerWatch owner) {
+  // A stack of its own, never freed (the thread lasts as long as the process), rather than one from
+  // glibc's cache: in a forked child that cache holds the stacks of the parent's threads, and a
+  // thread placed on one gets the id of a parent thread, which ThreadSanitizer still counts as
+  // live ("dup thread with used id").
+  void* stack = ::mmap(nullptr, kWatchStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) throw_if(last_error());
+  pthread_attr_t attributes;
+  ::pthread_attr_init(&attributes);
+  ::pthread_attr_setstack(&attributes, stack, kWatchStackBytes);
+  ::pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
   sigset_t all, previous;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &previous);  // the new thread starts with this mask
-  std::thread([pidfd = owner.pidfd] {
-    pollfd watched{pidfd, POLLIN, 0};
-    int ready;
-    do {
-      ready = ::poll(&watched, 1, -1);
-    } while (ready < 0 && errno == EINTR);
-    // Readable: the owner has ended, and with it every reader of what this process would send.
-    if (ready == 1) ::kill(::getpid(), SIGKILL);
-  }).detach();
+  pthread_t thread;
+  const int error = ::pthread_create(&thread, &attributes, &kill_this_process_when_readable,
+                                     reinterpret_cast<void*>(static_cast<std::intptr_t>(owner.pidfd)));
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  ::pthread_attr_destroy(&attributes);
+  if (error != 0) {
+    ::munmap(stack, kWatchStackBytes);
+    throw ErrnoError(error);
+  }
 }
 
 }  // namespace mp::detail
