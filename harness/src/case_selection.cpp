@@ -4,7 +4,12 @@
 
 #include <fnmatch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
 
 namespace parity {
 namespace fs = std::filesystem;
@@ -20,7 +25,15 @@ bool matches_filters(const std::string& case_id, const std::vector<std::string>&
                      bool exact) {
   if (filters.empty()) return true;
   for (const auto& filter : filters) {
-    if (exact) {
+    if (filter.rfind("re:", 0) == 0) {
+      std::regex pattern;
+      try {
+        pattern = std::regex(filter.substr(3), std::regex::ECMAScript);
+      } catch (const std::regex_error& error) {
+        throw std::invalid_argument("filter " + filter + ": not a regular expression: " + error.what());
+      }
+      if (std::regex_search(case_id, pattern)) return true;
+    } else if (exact) {
       if (case_id == filter) return true;
     } else if (filter.find_first_of("*?[") != std::string::npos) {
       if (::fnmatch(filter.c_str(), case_id.c_str(), 0) == 0) return true;
@@ -33,9 +46,17 @@ bool matches_filters(const std::string& case_id, const std::vector<std::string>&
 
 std::vector<LoadedCase> select_cases(const CaseSelection& selection) {
   std::vector<LoadedCase> selected;
+  auto tagged = [&](const LoadedCase& loaded) {
+    if (selection.tags.empty() || !loaded.spec) return true;
+    for (const auto& tag : loaded.spec->tags)
+      if (std::find(selection.tags.begin(), selection.tags.end(), tag) != selection.tags.end()) return true;
+    return false;
+  };
   for (auto& loaded : discover_cases(selection.roots())) {
-    if (matches_filters(loaded.id, selection.filters, selection.exact))
-      selected.push_back(std::move(loaded));
+    if (!selection.units.empty() && !selection.units.count(loaded.id)) continue;
+    if (!matches_filters(loaded.id, selection.filters, selection.exact)) continue;
+    if (!selection.excludes.empty() && matches_filters(loaded.id, selection.excludes, false)) continue;
+    if (tagged(loaded)) selected.push_back(std::move(loaded));
   }
   std::sort(selected.begin(), selected.end(),
             [](const LoadedCase& a, const LoadedCase& b) { return a.id < b.id; });
@@ -48,6 +69,29 @@ std::vector<LoadedCase> select_cases(const CaseSelection& selection) {
     selected = std::move(shard);
   }
   return selected;
+}
+
+std::map<std::string, std::set<StartMethod>> failed_units(const fs::path& results_json) {
+  std::ifstream in(results_json);
+  if (!in) throw std::runtime_error(results_json.string() + ": cannot be read");
+  nlohmann::json report;
+  try {
+    report = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& error) {
+    throw std::runtime_error(results_json.string() + ": not JSON: " + error.what());
+  }
+  if (!report.is_object() || report.value("schema", "").rfind("parity-report/", 0) != 0 ||
+      !report.contains("results") || !report["results"].is_array())
+    throw std::runtime_error(results_json.string() + ": not a parity results.json");
+  std::map<std::string, std::set<StartMethod>> units;
+  for (const auto& result : report["results"]) {
+    if (!result.is_object() || result.value("success", true)) continue;
+    auto method = parse_start_method(result.value("start_method", ""));
+    std::string id = result.value("case", "");
+    if (!method || id.empty()) throw std::runtime_error(results_json.string() + ": a result without case or start_method");
+    units[id].insert(*method);
+  }
+  return units;
 }
 
 }  // namespace parity

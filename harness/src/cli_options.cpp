@@ -3,6 +3,7 @@
 #include "cli_options.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <regex>
 
 namespace parity {
@@ -19,6 +20,19 @@ RunOptions CommandLine::run_options() const {
   for (const auto& root : case_roots) selection.case_roots.push_back(std::filesystem::absolute(root));
   selection.filters = filters;
   selection.exact = exact;
+  selection.excludes = excludes;
+  selection.tags = tags;
+  std::vector<std::string> patterns = filters;
+  patterns.insert(patterns.end(), excludes.begin(), excludes.end());
+  for (const auto& pattern : patterns)
+    if (pattern.rfind("re:", 0) == 0) {
+      try {
+        (void)matches_filters("", {pattern}, false);
+      } catch (const std::invalid_argument& error) {
+        throw UsageError(error.what());
+      }
+    }
+  if (max_failures < 0) throw UsageError("--max-failures: expected a number of failures >= 1");
   if (!start_method.empty()) {
     selection.start_method = parse_start_method(start_method);
     if (!selection.start_method)
@@ -67,19 +81,83 @@ RunOptions CommandLine::run_options() const {
     options.against_build = other;
   }
   options.collect_stacks = !no_stacks;
+  options.max_failures = exit_first && max_failures == 0 ? 1 : max_failures;
   options.cancel = cancel;
+  if (last_failed) {
+    std::filesystem::path previous = last_failed_file();
+    try {
+      selection.units = failed_units(previous);
+    } catch (const std::exception& error) {
+      throw UsageError(std::string("--last-failed: ") + error.what());
+    }
+  }
   return options;
+}
+
+std::filesystem::path CommandLine::last_failed_file() const {
+  if (!json_file.empty() && std::filesystem::exists(json_file)) return json_file;
+  std::filesystem::path previous = previous_results(std::filesystem::path(PARITY_SOURCE_DIR) / "reports");
+  if (previous.empty())
+    throw UsageError("--last-failed: no previous results.json (give --json FILE, or run scripts/run)");
+  return previous;
+}
+
+bool CommandLine::color_enabled(bool is_tty) const {
+  if (color == "always") return true;
+  if (color == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return is_tty && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
+}
+
+ConsoleOptions CommandLine::console_options(bool is_tty, int width) const {
+  ConsoleOptions console;
+  console.progress_line = is_tty;
+  console.color = color_enabled(is_tty);
+  console.verbosity = quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal;
+  console.width = width;
+  console.full_stacks = full_stacks;
+  return console;
+}
+
+std::filesystem::path previous_results(const std::filesystem::path& reports_dir) {
+  std::filesystem::path newest;
+  std::filesystem::file_time_type newest_time{};
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(reports_dir, error)) {
+    std::filesystem::path candidate = entry.path() / "results.json";
+    auto written = std::filesystem::last_write_time(candidate, error);
+    if (error) continue;
+    if (newest.empty() || written > newest_time) {
+      newest = candidate;
+      newest_time = written;
+    }
+  }
+  return newest;
 }
 
 void add_selection(CLI::App* command, CommandLine& line, bool with_filters) {
   if (with_filters)
     command->add_option("filter", line.filters,
-                        "case ids to select: a substring, or a glob when it holds * ? [");
+                        "case ids to select: a substring, a glob when it holds * ? [, or a regular "
+                        "expression after re:");
   command->add_option("--cases", line.case_roots,
                       "a root of cases (repeatable); default: the project's cases/")
       ->check(CLI::ExistingDirectory);
   command->add_flag("--exact", line.exact, "filters match whole case ids only");
   command->add_option("--start-method", line.start_method, "fork, spawn or forkserver");
+  if (!with_filters) return;
+  command->add_option("--exclude", line.excludes,
+                      "leave out the cases this filter selects (same syntax; repeatable)")
+      ->allow_extra_args(false);
+  command->add_option("--tag", line.tags, "only cases with this tag (repeatable: any of them)")
+      ->allow_extra_args(false);
+}
+
+void add_color(CLI::App* command, CommandLine& line) {
+  command->add_option("--color", line.color, "colour the output: auto (a TTY without NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
 }
 
 void add_gate(CLI::App* command, CommandLine& line) {
@@ -97,7 +175,10 @@ void add_execution(CLI::App* command, CommandLine& line) {
   command->add_flag("--no-stacks", line.no_stacks, "do not collect stacks of hung programs");
 }
 
-void define_list_options(CLI::App* list, CommandLine& line) { add_selection(list, line); }
+void define_list_options(CLI::App* list, CommandLine& line) {
+  add_selection(list, line);
+  list->add_flag("--json", line.list_json, "print the cases as a JSON array");
+}
 
 void define_run_options(CLI::App* run, CommandLine& line) {
   add_selection(run, line);
@@ -122,6 +203,18 @@ void define_run_options(CLI::App* run, CommandLine& line) {
   run->add_option("--markdown", line.markdown_file,
                   "write the --baseline or --against-build comparison here as Markdown");
   add_gate(run, line);
+  run->add_flag("-x", line.exit_first, "stop after the first failing result (as --max-failures 1)");
+  run->add_option("--max-failures", line.max_failures,
+                  "stop starting programs after N failing results; what runs finishes");
+  run->add_flag("--last-failed", line.last_failed,
+                "run only the case x start methods that failed in the previous results.json "
+                "(--json FILE when it exists, else the newest reports/*/results.json)");
+  auto* quiet = run->add_flag("-q,--quiet", line.quiet, "print failures and totals only");
+  run->add_flag("-v,--verbose", line.verbose, "print every result with its time")->excludes(quiet);
+  run->add_flag("--full-stacks", line.full_stacks,
+                "failure blocks show hung trees' stacks (libc and standard library frames folded) "
+                "instead of one line per process");
+  add_color(run, line);
 }
 
 void define_show_options(CLI::App* show, CommandLine& line, std::string& case_name) {
@@ -129,6 +222,7 @@ void define_show_options(CLI::App* show, CommandLine& line, std::string& case_na
   add_selection(show, line, false);
   add_execution(show, line);
   show->add_option("--impl", line.impl, "run one implementation only: cpp or python");
+  add_color(show, line);
 }
 
 }  // namespace parity

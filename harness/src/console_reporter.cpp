@@ -1,4 +1,5 @@
-// ConsoleReporter: progress lines, then the summary table, failures and distributions.
+// ConsoleReporter: progress while running, then the summary table, failures, distributions and
+// totals (the tables and failure blocks are console_text.hpp's).
 
 #include <fmt/format.h>
 
@@ -8,43 +9,29 @@
 #include <thread>
 #include <tuple>
 
-#include "normalizer.hpp"
+#include "console_text.hpp"
 #include "reporter.hpp"
 
 namespace parity {
 namespace {
-
-const char* ansi(ConsoleColor color) {
-  switch (color) {
-    case ConsoleColor::green: return "\033[32m";
-    case ConsoleColor::red: return "\033[31m";
-    case ConsoleColor::magenta: return "\033[35m";
-    case ConsoleColor::cyan: return "\033[36m";
-  }
-  return "";
-}
-
-const char* color_of(ResultCode code) { return ansi(info(code).color); }
 
 std::string result_label(const CaseResult& result) {
   return fmt::format("{} [{}] {}", result.case_id, to_string(result.start_method),
                      to_string(result.impl));
 }
 
-// Keyed lookups over the sorted results: the python and cpp result of a case x start method.
-using UnitKey = std::tuple<std::string, StartMethod>;
-struct UnitRow {
-  const CaseResult* python = nullptr;
-  const CaseResult* cpp = nullptr;
-};
+// "0:07", "12:34", "1:02:03".
+std::string clock_text(double seconds) {
+  long total = std::lround(std::max(0.0, seconds));
+  if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+  return fmt::format("{}:{:02}", total / 60, total % 60);
+}
 
-std::map<UnitKey, UnitRow> rows_of(const std::vector<CaseResult>& results) {
-  std::map<UnitKey, UnitRow> rows;
-  for (const auto& result : results) {
-    auto& row = rows[{result.case_id, result.start_method}];
-    (result.impl == Impl::python ? row.python : row.cpp) = &result;
-  }
-  return rows;
+// A result's time: the median of its runs, and how many there were.
+std::string time_text(const CaseResult& result) {
+  if (result.runs.empty()) return "";
+  if (result.runs.size() == 1) return " (" + format_seconds(result.median_wall_s) + ")";
+  return fmt::format(" ({} runs, median {})", result.runs.size(), format_seconds(result.median_wall_s));
 }
 
 std::string histogram_text(const Histogram& histogram, int total, const std::string& indent) {
@@ -62,10 +49,13 @@ std::string histogram_text(const Histogram& histogram, int total, const std::str
 }  // namespace
 
 ConsoleReporter::ConsoleReporter(std::ostream& out, bool is_tty, ConsoleOptions options)
-    : out_(out), tty_(is_tty), options_(options) {}
+    : out_(out), tty_(is_tty), options_(std::move(options)) {
+  started_ = last_progress_ = options_.clock();
+}
 
 void ConsoleReporter::report_context(const RunContext& context) {
   context_ = context;
+  started_ = last_progress_ = options_.clock();
   std::string roots;
   for (const auto& root : context.case_roots) roots += (roots.empty() ? "" : ", ") + root.string();
   std::string python = context.python;
@@ -84,24 +74,48 @@ void ConsoleReporter::report_context(const RunContext& context) {
   out_.flush();
 }
 
+// "[12/204] 0:34, about 1:20 left; 2 failures".
+std::string ConsoleReporter::progress_text(int done, int total) const {
+  double elapsed = std::chrono::duration<double>(options_.clock() - started_).count();
+  std::string text = fmt::format("[{}/{}] {}", done, total, clock_text(elapsed));
+  if (done > 0 && done < total) text += ", about " + clock_text(elapsed / done * (total - done)) + " left";
+  if (failures_ > 0) text += fmt::format("; {} failure{}", failures_, failures_ == 1 ? "" : "s");
+  return text;
+}
+
 void ConsoleReporter::report_results(const ResultBatch& batch) {
+  const bool color = options_.color;
   int index = batch.done - static_cast<int>(batch.results.size());
   for (const auto& result : batch.results) {
     ++index;
-    std::string code = to_string(result.code);
-    std::string line = fmt::format("[{}/{}] {} ", index, batch.total, result_label(result));
+    const bool failed = is_failure(result.code);
+    failures_ += failed;
+    std::string code = paint(result.code, to_string(result.code), color);
+    std::string line = result_label(result) + " " + code + time_text(result);
+    if (options_.verbosity == Verbosity::quiet) continue;
     if (tty_ && options_.progress_line) {
-      std::string shown = line + code;
-      out_ << "\r\033[K" << line << (options_.color ? color_of(result.code) : "") << code
-           << (options_.color ? "\033[0m" : "");
-      progress_width_ = shown.size();
-      // A result that is not a success stays on screen above the progress line.
-      if (is_failure(result.code)) {
-        out_ << "\n";
-        progress_width_ = 0;
-      }
-    } else {
-      out_ << line << code << "\n";
+      // A failing result (every result with -v) stays on screen above the progress line.
+      if (failed || options_.verbosity == Verbosity::verbose)
+        out_ << "\r\033[K" << fmt::format("[{}/{}] ", index, batch.total) << line << "\n";
+      std::string progress = progress_text(index, batch.total) + "  " + result_label(result);
+      // Longer than the terminal, it would wrap and "\r" could not erase it.
+      if (options_.width > 1 && progress.size() >= static_cast<std::size_t>(options_.width))
+        progress.resize(static_cast<std::size_t>(options_.width) - 1);
+      out_ << "\r\033[K" << progress;
+      progress_width_ = progress.size();
+      continue;
+    }
+    if (failed || options_.verbosity == Verbosity::verbose) {
+      out_ << fmt::format("[{}/{}] ", index, batch.total) << line << "\n";
+      continue;
+    }
+    // Compact progress for logs: at each tenth of the run, or after 30 s without a line.
+    int tenth = batch.total > 0 ? index * 10 / batch.total : 10;
+    auto now = options_.clock();
+    if (tenth > last_tenth_ || now - last_progress_ >= std::chrono::seconds(30)) {
+      out_ << progress_text(index, batch.total) << "\n";
+      last_tenth_ = tenth;
+      last_progress_ = now;
     }
   }
   out_.flush();
@@ -109,86 +123,16 @@ void ConsoleReporter::report_results(const ResultBatch& batch) {
 
 void ConsoleReporter::finalize(const RunSummary& summary) {
   if (tty_ && progress_width_ > 0) out_ << "\r\033[K";
-  const bool color = tty_ && options_.color;
-  auto paint = [&](ResultCode code, const std::string& text) {
-    return color ? std::string(color_of(code)) + text + "\033[0m" : text;
-  };
-  auto code_cell = [&](const CaseResult* result, int width) {
-    std::string text = result ? to_string(result->code) : "-";
-    std::string padded = fmt::format("{:<{}}", text, width);
-    return result ? paint(result->code, padded) : padded;
-  };
-
-  // The summary table.
-  auto rows = rows_of(summary.results);
-  std::size_t case_width = 4;
-  for (const auto& [key, row] : rows) case_width = std::max(case_width, std::get<0>(key).size());
-  out_ << "\n"
-       << fmt::format("{:<{}}  {:<10}  {:<17}  {:<17}  {:>10}  {:>10}  {:>7}\n", "case",
-                      case_width, "start", "python", "cpp", "python", "cpp", "cpp/py");
-  for (const auto& [key, row] : rows) {
-    auto wall = [](const CaseResult* result) {
-      return result && !result->runs.empty() ? format_seconds(result->median_wall_s)
-                                             : std::string("-");
-    };
-    std::string ratio = row.cpp && row.cpp->ratio_to_python
-                            ? fmt::format("{:.2f}", *row.cpp->ratio_to_python)
-                            : std::string("-");
-    out_ << fmt::format("{:<{}}  {:<10}  ", std::get<0>(key), case_width,
-                        to_string(std::get<1>(key)))
-         << code_cell(row.python, 17) << "  " << code_cell(row.cpp, 17) << "  "
-         << fmt::format("{:>10}  {:>10}  {:>7}\n", wall(row.python), wall(row.cpp), ratio);
-  }
-
-  // Failures: reasons and diffs. Start methods that failed the same way are listed once.
-  struct FailureGroup {
-    const CaseResult* first;
-    std::vector<StartMethod> methods;
-  };
-  std::vector<FailureGroup> groups;
-  for (const auto& result : summary.results) {
-    bool listed = is_failure(result.code) ||
-                  (result.code == ResultCode::xfail && !result.override_reason.empty());
-    if (!listed) continue;
-    auto same = std::find_if(groups.begin(), groups.end(), [&](const FailureGroup& group) {
-      const CaseResult& other = *group.first;
-      return other.case_id == result.case_id && other.impl == result.impl &&
-             other.code == result.code && other.reasons == result.reasons &&
-             other.diff == result.diff && other.override_reason == result.override_reason;
-    });
-    if (same != groups.end()) {
-      same->methods.push_back(result.start_method);
-    } else {
-      groups.push_back({&result, {result.start_method}});
-    }
-  }
-  if (!groups.empty())
-    out_ << "\n" << (color ? "\033[1m" : "") << "Failures" << (color ? "\033[0m" : "") << "\n";
-  for (const auto& group : groups) {
-    const CaseResult& result = *group.first;
-    std::string methods;
-    for (StartMethod method : group.methods) methods += (methods.empty() ? "" : ", ") + to_string(method);
-    out_ << "\n"
-         << paint(result.code, to_string(result.code))
-         << fmt::format(" {} [{}] {}\n", result.case_id, methods, to_string(result.impl));
-    for (const auto& reason : result.reasons) out_ << "  " << reason << "\n";
-    if (!result.override_reason.empty())
-      out_ << "  documented divergence: " << result.override_reason << "\n";
-    if (!result.runs.empty()) out_ << "  rerun: " << rerun_command(result.runs.front().record) << "\n";
-    for (const std::string& diff_line : split_lines(result.diff)) {
-      const char* tint = !color                          ? ""
-                         : diff_line.rfind("+", 0) == 0   ? ansi(ConsoleColor::green)
-                         : diff_line.rfind("-", 0) == 0   ? ansi(ConsoleColor::red)
-                         : diff_line.rfind("@@", 0) == 0  ? ansi(ConsoleColor::cyan)
-                                                          : "";
-      out_ << "    " << tint << diff_line << (*tint ? "\033[0m" : "") << "\n";
-    }
-  }
+  const bool color = options_.color;
+  const bool quiet = options_.verbosity == Verbosity::quiet;
+  ConsoleStyle style{color, options_.width, options_.full_stacks};
+  if (!quiet) out_ << summary_table(summary, style);
+  out_ << failure_blocks(summary, style);
 
   // Distributions of cases with more than one run.
   bool header = false;
   for (const auto& result : summary.results) {
-    if (result.runs.size() <= 1) continue;
+    if (quiet || result.runs.size() <= 1) continue;
     if (!header) {
       out_ << "\nDistributions\n";
       header = true;
@@ -201,7 +145,7 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
       out_ << "  @" << metric << "\n" << histogram_text(histogram, total, "    ");
   }
 
-  out_ << performance_table(summary);
+  if (!quiet) out_ << performance_table(summary);
 
   // Totals.
   out_ << "\n";
@@ -219,7 +163,10 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
                       format_seconds(summary.elapsed_s), summary.jobs,
                       percent(summary.worker_busy_s, workers), format_seconds(summary.busy_s),
                       percent(summary.busy_s, cores), cores);
-  out_ << (summary.success() ? paint(ResultCode::pass, "OK") : paint(ResultCode::fail, "FAILED"))
+  if (summary.not_run > 0)
+    out_ << fmt::format("Stopped early (--max-failures): {} result{} not run.\n", summary.not_run,
+                        summary.not_run == 1 ? "" : "s");
+  out_ << (summary.success() ? paint(ResultCode::pass, "OK", color) : paint(ResultCode::fail, "FAILED", color))
        << "\n";
   out_.flush();
 }

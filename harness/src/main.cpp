@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -89,13 +90,16 @@ void install_interrupt_handling() {
 // A filter that selects nothing is a mistake (a typo in a CTest command, a wrong --cases root),
 // not a successful empty run.
 void require_matches(const RunOptions& options) {
-  if (options.selection.filters.empty()) return;
-  CaseSelection unsharded = options.selection;
+  const CaseSelection& selection = options.selection;
+  if (selection.filters.empty() && selection.excludes.empty() && selection.tags.empty()) return;
+  CaseSelection unsharded = selection;
   unsharded.shard_index = unsharded.shard_count = 1;
   if (select_cases(unsharded).empty()) {
-    std::string filters;
-    for (const auto& filter : options.selection.filters) filters += " " + filter;
-    throw UsageError("no case matches" + filters);
+    std::string what;
+    for (const auto& filter : selection.filters) what += " " + filter;
+    for (const auto& tag : selection.tags) what += " --tag " + tag;
+    for (const auto& exclude : selection.excludes) what += " --exclude " + exclude;
+    throw UsageError("no case matches" + what);
   }
 }
 
@@ -108,17 +112,34 @@ int terminal_width() {
     int width = std::atoi(columns);
     if (width > 40) return width;
   }
-  return 160;
+  return 120;
 }
 
 int command_list(const CommandLine& line) {
   RunOptions options = line.run_options();
+  require_matches(options);
   auto cases = select_cases(options.selection);
   bool all_loaded = true;
+  nlohmann::json listed = nlohmann::json::array();
   for (const auto& loaded : cases) {
+    all_loaded = all_loaded && loaded.spec.has_value();
+    if (line.list_json) {
+      nlohmann::json entry = {{"id", loaded.id}, {"case_toml", loaded.toml_path.string()}};
+      if (!loaded.spec) {
+        entry["error"] = loaded.error;
+      } else {
+        const CaseSpec& spec = *loaded.spec;
+        nlohmann::json methods = nlohmann::json::array();
+        for (StartMethod method : spec.start_methods) methods.push_back(to_string(method));
+        entry.update({{"title", spec.title}, {"behavior", spec.behavior}, {"tags", spec.tags},
+                      {"start_methods", methods}, {"runs", spec.runs}, {"timeout_s", spec.timeout_s},
+                      {"exclusive", spec.exclusive}});
+      }
+      listed.push_back(std::move(entry));
+      continue;
+    }
     if (!loaded.spec) {
       std::cout << loaded.id << "  UNRESOLVED: " << loaded.error << "\n";
-      all_loaded = false;
       continue;
     }
     std::string methods;
@@ -129,14 +150,18 @@ int command_list(const CommandLine& line) {
     std::cout << fmt::format("{}  [{}]{}  {}\n", loaded.id, methods,
                              loaded.spec->exclusive ? " exclusive" : "", loaded.spec->title);
   }
-  std::cout << cases.size() << " case" << (cases.size() == 1 ? "" : "s") << "\n";
+  if (line.list_json) {
+    std::cout << listed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    std::cout << cases.size() << " case" << (cases.size() == 1 ? "" : "s") << "\n";
+  }
   return all_loaded ? 0 : 1;
 }
 
 // The comparison of a run with its baseline: on the console, and as Markdown when asked.
-bool report_comparison(const RunComparison& comparison, const std::string& markdown_file) {
+bool report_comparison(const RunComparison& comparison, const std::string& markdown_file, bool color) {
   std::cout << "\n";
-  print_comparison(std::cout, comparison, stdout_is_tty());
+  print_comparison(std::cout, comparison, color);
   if (!markdown_file.empty()) {
     std::ostringstream markdown;
     print_comparison_markdown(markdown, comparison);
@@ -154,6 +179,13 @@ std::string this_run_label() {
 
 int command_run(const CommandLine& line, const ReportCommands& report_commands) {
   RunOptions options = line.run_options();
+  if (line.last_failed) {
+    std::size_t units = 0;
+    for (const auto& [id, methods] : options.selection.units) units += methods.size();
+    std::cout << "parity run --last-failed: " << units << " case x start method"
+              << (units == 1 ? "" : "s") << " failed in " << line.last_failed_file().string() << "\n";
+    if (units == 0) return 0;
+  }
   require_matches(options);
   std::optional<ComparableRun> baseline;
   if (!line.baseline.empty()) baseline = read_baseline(line.baseline);
@@ -161,7 +193,8 @@ int command_run(const CommandLine& line, const ReportCommands& report_commands) 
     throw UsageError("--markdown: writes the comparison with --baseline or --against-build; none given");
   GateOptions gate = line.gate_options();
   ReporterList reporters;
-  reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
+  reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty(),
+                                                  line.console_options(stdout_is_tty(), terminal_width())));
   if (!line.json_file.empty()) reporters.add(std::make_unique<JsonReporter>(line.json_file));
   if (!line.junit_file.empty()) reporters.add(std::make_unique<JunitReporter>(line.junit_file));
   if (auto history = report_commands.run_history_reporter()) reporters.add(std::move(history));
@@ -171,14 +204,14 @@ int command_run(const CommandLine& line, const ReportCommands& report_commands) 
   if (baseline)
     clean = report_comparison(
         compare_reports(*baseline, comparable_from_results(summary.results, this_run_label()), gate),
-        line.markdown_file);
+        line.markdown_file, line.color_enabled(stdout_is_tty()));
   if (options.against_build && !summary.results.empty())
     clean = report_comparison(
         compare_reports(comparable_from_results(summary.against_build_results,
                                                 "build " + options.against_build->string()),
                         comparable_from_results(summary.results, "this build " + options.build_dir.string()),
                         gate),
-        line.markdown_file);
+        line.markdown_file, line.color_enabled(stdout_is_tty()));
   return summary.success() && clean ? 0 : 1;
 }
 
@@ -190,7 +223,7 @@ int command_compare(const CommandLine& line) {
   if (line.markdown) {
     print_comparison_markdown(std::cout, comparison);
   } else {
-    print_comparison(std::cout, comparison, stdout_is_tty());
+    print_comparison(std::cout, comparison, line.color_enabled(stdout_is_tty()));
   }
   return comparison.failed() ? 1 : 0;
 }
@@ -204,7 +237,9 @@ int command_record(const CommandLine& line) {
   options.measure_startup_floor = false;
   require_matches(options);
   ReporterList reporters;
-  reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty()));
+  ConsoleOptions console = line.console_options(stdout_is_tty(), terminal_width());
+  console.verbosity = Verbosity::verbose;  // every recording is worth a line
+  reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty(), console));
   auto writer_owner = std::make_unique<ReferenceWriter>(options.reference_dir);
   const ReferenceWriter& writer = *writer_owner;
   reporters.add(std::move(writer_owner));
@@ -263,6 +298,7 @@ int main(int argc, char** argv) {
   auto* record = app.add_subcommand("record", "record CPython's results as the reference");
   add_selection(record, line);
   add_execution(record, line);
+  add_color(record, line);
   record->add_option("-j,--jobs", line.jobs, "programs run at once; default: the number of cores");
   record->add_option("--repeat", line.repeat, "multiply each case's runs");
   record->add_option("--reference", line.reference_dir, "where to write; default: reference/");
@@ -272,6 +308,7 @@ int main(int argc, char** argv) {
   compare->add_option("base", line.baseline, "the earlier results.json")->required();
   compare->add_option("new", line.compared, "the later results.json")->required();
   compare->add_flag("--markdown", line.markdown, "print GitHub-flavoured Markdown");
+  add_color(compare, line);
   add_gate(compare, line);
 
   ReportCommands report_commands(app, *run);

@@ -61,6 +61,8 @@ struct RunSummary {
   std::map<Impl, std::vector<double>> startup_floor_s;
   // With --against-build: the other build's results, sorted as `results`; not in success().
   std::vector<CaseResult> against_build_results;
+  // Results the run did not produce because it stopped early (--max-failures); 0 otherwise.
+  int not_run = 0;
   bool success() const;              // every result PASS, XFAIL or SKIP
   std::map<std::string, int> counts() const;  // "PASS" -> n, only codes that occur
 };
@@ -85,13 +87,26 @@ class ReporterList : public Reporter {
   std::vector<std::unique_ptr<Reporter>> reporters_;
 };
 
+// How much the console prints while a run goes on: -q, default, -v.
+enum class Verbosity { quiet, normal, verbose };
+
 struct ConsoleOptions {
-  bool progress_line = true;   // one updating line when the stream is a TTY; plain lines otherwise
-  bool color = true;           // only on a TTY
+  bool progress_line = true;  // on a TTY: one updating line; otherwise compact progress lines
+  bool color = false;         // ANSI colours (the command line decides: --color, NO_COLOR, TTY)
+  Verbosity verbosity = Verbosity::normal;
+  int width = 120;            // columns the summary table fits in
+  bool full_stacks = false;   // failure blocks show stacks unfolded (--full-stacks)
+  // The clock progress and estimates are measured with (tests replace it).
+  std::function<std::chrono::steady_clock::time_point()> clock = std::chrono::steady_clock::now;
 };
 
-// Human output: progress while running; then the summary table, each failure with its reasons and
-// unified diff, and the outcome/metric distributions of cases with more than one run.
+// Human output. While running: on a TTY one updating progress line (done/total, elapsed, an
+// estimate of what remains), failures kept above it; otherwise (CI logs) a line per failure at
+// once and a progress line at each tenth of the run or every 30 s; -v prints every result with its
+// time, -q nothing until the end. At the end: the summary table (not with -q), each failure in
+// full (reasons, diff, both sides' stderr tails, stacks of a hang one line per process, rerun
+// commands; start methods that failed alike folded into one block), the outcome/metric
+// distributions of cases with more than one run and the performance table (not with -q), totals.
 class ConsoleReporter : public Reporter {
  public:
   ConsoleReporter(std::ostream& out, bool is_tty, ConsoleOptions options = {});
@@ -100,10 +115,16 @@ class ConsoleReporter : public Reporter {
   void finalize(const RunSummary& summary) override;
 
  private:
+  std::string progress_text(int done, int total) const;
+
   std::ostream& out_;
   bool tty_;
   ConsoleOptions options_;
   RunContext context_;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_progress_;
+  int last_tenth_ = 0;              // the tenth of the run the last progress line was printed at
+  int failures_ = 0;                // failing results so far
   std::size_t progress_width_ = 0;  // length of the progress line on screen, to erase it
 };
 

@@ -11,8 +11,9 @@
 namespace parity {
 namespace {
 
-// The start methods a case is planned under: its own, or only the one asked for. A case that
-// could not be loaded has no list of its own, so it is UNRESOLVED under each method asked for.
+// The start methods a case is planned under: its own, or only the one asked for, and of those only
+// the ones --last-failed names. A case that could not be loaded has no list of its own, so it is
+// UNRESOLVED under each method asked for.
 std::vector<StartMethod> methods_of(const LoadedCase& loaded, const CaseSelection& selection) {
   std::vector<StartMethod> methods;
   if (loaded.spec) {
@@ -26,6 +27,8 @@ std::vector<StartMethod> methods_of(const LoadedCase& loaded, const CaseSelectio
     methods.clear();
     if (supported || !loaded.spec) methods.push_back(*selection.start_method);
   }
+  if (auto only = selection.units.find(loaded.id); only != selection.units.end())
+    std::erase_if(methods, [&](StartMethod method) { return !only->second.count(method); });
   return methods;
 }
 

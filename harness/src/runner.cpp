@@ -32,6 +32,7 @@ namespace {
 struct UnitState {
   UnitRuns data;
   std::atomic<int> remaining{0};  // program runs not finished yet
+  std::atomic<bool> not_run{false};  // a run of it never started: the run stopped early
 };
 
 // The C++ executable of one case, built at most once per run; the error if it cannot be built.
@@ -110,6 +111,7 @@ class Execution {
     summary.worker_busy_s = worker_busy_s;
     summary.load_at_end = load_average();
     summary.startup_floor_s = std::move(startup_floor);
+    summary.not_run = total_ - done_;
     reporter_.finalize(summary);
     return summary;
   }
@@ -204,7 +206,8 @@ class Execution {
 
   void run_program(const PlannedRun& run) {
     UnitState& unit = *units_[run.unit];
-    bool skip = cancelled();
+    bool skip = cancelled() || stopped_;
+    if (stopped_) unit.not_run = true;
     {
       std::lock_guard lock(mutex_);
       skip = skip || unit.data.unresolved.count(run.impl) > 0;
@@ -228,6 +231,7 @@ class Execution {
   void finish(std::size_t index) {
     UnitState& unit = *units_[index];
     const PlannedUnit& planned = plan_.units[index];
+    if (unit.not_run) return;  // stopped early (--max-failures): counted in RunSummary::not_run
     for (const auto& [impl, message] : unit.data.unresolved) {
       (void)message;
       unit.data.records.erase(impl);
@@ -252,6 +256,9 @@ class Execution {
     if (cancelled()) return;
     done_ += static_cast<int>(results.size());
     reporter_.report_results(ResultBatch{results, done_, total_, spec});
+    failures_ += static_cast<int>(std::count_if(results.begin(), results.end(),
+                                                [](const CaseResult& result) { return is_failure(result.code); }));
+    if (options_.max_failures > 0 && failures_ >= options_.max_failures) stopped_ = true;
     for (auto& result : results) results_.push_back(std::move(result));
   }
 
@@ -271,6 +278,8 @@ class Execution {
   std::vector<CaseResult> other_results_;  // --against-build: the other build's, unreported
   int done_ = 0;
   int total_ = 0;
+  int failures_ = 0;                   // failing results reported so far
+  std::atomic<bool> stopped_{false};  // --max-failures reached: start nothing new
 };
 
 }  // namespace

@@ -35,6 +35,9 @@ struct RunOptions {
   std::filesystem::path reference_dir = std::filesystem::path(PARITY_SOURCE_DIR) / "reference";
   bool check_reference = true;    // REFERENCE-CHANGED when live CPython differs from a recording
   bool collect_stacks = true;     // on timeout, stacks of every process before the kill
+  // Stop early (-x, --max-failures N): once N failing results are reported no new program starts;
+  // what is running finishes and is reported, the rest counts as RunSummary::not_run. 0: never.
+  int max_failures = 0;
   // Time each implementation's empty program once per run (startup_floor.hpp) when the run holds
   // more than one case x start method (a single one, as CTest runs them, would pay more for it
   // than for the case).

@@ -1,4 +1,5 @@
-// Reporters (console, JSON, JUnit) and atomic report files.
+// Reporters (JSON, file reporters) and atomic report files; the console: console_reporter_test.cpp,
+// JUnit: junit_reporter_test.cpp.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -125,50 +126,6 @@ TEST(FileReporter, ARenderThatThrowsLeavesTheFileAsItWas) {
   EXPECT_THROW(reporter.finalize(RunSummary{}), std::runtime_error);
   EXPECT_EQ(read_text(file), "previous run");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
-}
-
-TEST(ConsoleReporter, PlainLinesTableFailuresAndVerdict) {
-  std::ostringstream out;
-  ConsoleReporter reporter(out, /*is_tty=*/false);
-  RunContext context;
-  context.total_results = 5;
-  reporter.report_context(context);
-  RunSummary summary = sample_summary();
-  std::vector<CaseResult> batch = {summary.results[3], summary.results[4]};
-  reporter.report_results(ResultBatch{batch, 2, 5});
-  reporter.finalize(summary);
-  std::string text = out.str();
-  EXPECT_NE(text.find("[1/5] queues/join [fork] python PASS\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("[2/5] queues/join [fork] cpp FAIL\n"), std::string::npos) << text;
-  EXPECT_EQ(text.find("\033["), std::string::npos) << "no escape codes off a TTY";
-  // The table row: case, start method, both results, both medians, the ratio.
-  EXPECT_NE(text.find("queues/join  fork"), std::string::npos) << text;
-  EXPECT_NE(text.find("200.0 ms"), std::string::npos) << text;
-  EXPECT_NE(text.find("0.10"), std::string::npos) << text;
-  // The failure with its reason and diff; the unresolved case once per implementation.
-  EXPECT_NE(text.find("FAIL queues/join [fork] cpp\n  output differs from python"), std::string::npos)
-      << text;
-  EXPECT_NE(text.find("    +b \"q\""), std::string::npos) << text;
-  EXPECT_NE(text.find("rerun: cd /cases/x && /bin/prog --start-method fork"), std::string::npos) << text;
-  EXPECT_NE(text.find("UNRESOLVED pool/broken [spawn] python"), std::string::npos) << text;
-  EXPECT_NE(text.find("FAILED\n"), std::string::npos) << text;
-}
-
-TEST(ConsoleReporter, HistogramsForRepeatedRuns) {
-  std::ostringstream out;
-  ConsoleReporter reporter(out, false);
-  RunSummary summary;
-  auto racy = make_result("queues/race", StartMethod::spawn, Impl::cpp, ResultCode::pass);
-  racy.runs = {make_run(0.1, {}), make_run(0.1, {}), make_run(0.1, {}, "hang")};
-  racy.outcome_histogram = {{"exit:0", 2}, {"hang", 1}};
-  racy.metric_histograms = {{"empties", {{"4", 3}}}};
-  summary.results = {racy};
-  reporter.finalize(summary);
-  std::string text = out.str();
-  EXPECT_NE(text.find("queues/race [spawn] cpp: 3 runs"), std::string::npos) << text;
-  EXPECT_NE(text.find("exit:0     2  ####################"), std::string::npos) << text;
-  EXPECT_NE(text.find("@empties"), std::string::npos) << text;
-  EXPECT_NE(text.find("OK\n"), std::string::npos) << text;
 }
 
 TEST(RerunCommand, QuotesWhatTheShellWouldSplit) {

@@ -1,0 +1,4 @@
+// Fixture: prints what case.py prints.
+#include <cstdio>
+
+int main() { std::puts("fine"); }
