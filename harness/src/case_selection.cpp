@@ -71,6 +71,42 @@ std::vector<LoadedCase> select_cases(const CaseSelection& selection) {
   return selected;
 }
 
+namespace {
+
+// Levenshtein distance: insertions, deletions and substitutions of one byte.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::vector<std::string> closest_ids(const std::string& name, const std::vector<std::string>& ids,
+                                     std::size_t count) {
+  const std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& id : ids) {
+    std::size_t distance = edit_distance(name, id);
+    if (std::size_t slash = id.find('/'); slash != std::string::npos)
+      distance = std::min(distance, edit_distance(name, id.substr(slash + 1)));
+    if (distance <= limit) scored.emplace_back(distance, id);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> closest;
+  for (std::size_t i = 0; i < scored.size() && i < count; ++i) closest.push_back(scored[i].second);
+  return closest;
+}
+
 std::map<std::string, std::set<StartMethod>> failed_units(const fs::path& results_json) {
   std::ifstream in(results_json);
   if (!in) throw std::runtime_error(results_json.string() + ": cannot be read");

@@ -44,6 +44,12 @@ std::filesystem::path default_case_root();  // PARITY_SOURCE_DIR/cases
 bool matches_filters(const std::string& case_id, const std::vector<std::string>& filters,
                      bool exact);
 
+// Up to `count` of ids closest to a misspelt name ("did you mean"): by edit distance to the whole
+// id or to its part after the area, nearest first; only those within a third of the name's
+// length (at least 2 edits).
+std::vector<std::string> closest_ids(const std::string& name, const std::vector<std::string>& ids,
+                                     std::size_t count);
+
 // The case x start methods that did not succeed (result not PASS, XFAIL or SKIP) in a results.json
 // (docs/report-schema.md), for --last-failed. Throws std::runtime_error naming the file when it
 // cannot be read or is not a parity report.

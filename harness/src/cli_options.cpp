@@ -222,6 +222,15 @@ void define_show_options(CLI::App* show, CommandLine& line, std::string& case_na
   add_selection(show, line, false);
   add_execution(show, line);
   show->add_option("--impl", line.impl, "run one implementation only: cpp or python");
+  show->add_option("--repeat", line.repeat,
+                   "run each side N times: the outcome distributions, then the first run that "
+                   "failed (or differed) in full");
+  show->add_flag("--until-fail", line.until_fail,
+                 "run both sides again and again (at most --repeat times, default 100) until a "
+                 "result fails, and show that run");
+  show->add_flag("--wrap", line.wrap, "wrap long stdout lines in the side-by-side view instead of cutting them");
+  show->add_flag("--full-stacks", line.full_stacks,
+                 "stacks with every frame (default: libc and standard library frames folded)");
   add_color(show, line);
 }
 

@@ -26,6 +26,7 @@
 #include "report_comparison.hpp"
 #include "reporter.hpp"
 #include "runner.hpp"
+#include "show_command.hpp"
 
 namespace {
 
@@ -254,29 +255,8 @@ int command_record(const CommandLine& line) {
   return summary.success() && writer.failures().empty() ? 0 : 1;
 }
 
-int command_show(CommandLine line, const std::string& case_name) {
-  // The case: its exact id, else the one case whose id holds the name.
-  line.filters = {case_name};
-  line.exact = true;
-  RunOptions options = line.run_options();
-  if (select_cases(options.selection).empty()) {
-    options.selection.exact = false;
-    auto candidates = select_cases(options.selection);
-    if (candidates.size() != 1) {
-      std::string names;
-      for (const auto& candidate : candidates) names += "\n  " + candidate.id;
-      throw UsageError(candidates.empty() ? "no case matches " + case_name
-                                          : "several cases match " + case_name + ":" + names);
-    }
-    options.selection.filters = {candidates.front().id};
-    options.selection.exact = true;
-  }
-  options.repeat = 1;
-  options.measure_startup_floor = false;
-  ShowReporter reporter(std::cout, terminal_width());
-  Runner runner(options);
-  RunSummary summary = runner.run(reporter, "show");
-  return summary.success() ? 0 : 1;
+int command_show(const CommandLine& line, const std::string& case_name) {
+  return show_case(line, case_name, std::cout, stdout_is_tty(), terminal_width());
 }
 
 }  // namespace

@@ -172,18 +172,27 @@ class JunitReporter : public FileReporter {
   void render(std::ostream& out, const RunSummary& summary) const;
 };
 
+struct ShowOptions {
+  int width = 120;           // terminal columns for the side-by-side view
+  bool wrap = false;         // wrap long lines onto continuation rows instead of cutting them
+  bool color = false;        // colour the differing rows and the result codes
+  bool full_stacks = false;  // stacks with every frame (default: plumbing folded, stack_folding.hpp)
+};
+
 // `parity show`: for each case x start method, both outputs side by side, stderr, the unified
 // diff, the exact command lines (cwd and environment included) to rerun each side by hand, and the
-// stacks of every process in the tree if a side hung.
+// stacks of every process in the tree if a side hung. With several runs a side (show --repeat):
+// first each side's outcome distribution, then the first run in which a side did not exit 0 or
+// the normalized outputs differ, in full.
 class ShowReporter : public Reporter {
  public:
-  ShowReporter(std::ostream& out, int width) : out_(out), width_(width) {}
+  ShowReporter(std::ostream& out, ShowOptions options) : out_(out), options_(options) {}
   void report_context(const RunContext& context) override;
   void report_results(const ResultBatch& batch) override;
 
  private:
   std::ostream& out_;
-  int width_;  // terminal columns for the side-by-side view
+  ShowOptions options_;
 };
 
 // Writes text to file through a temporary file in the same directory and a rename, so a reader

@@ -77,8 +77,10 @@ class Execution {
     python_executable_ = python.executable.empty() ? options_.python : python.executable;
     cases_ = select_cases(options_.selection);
     for (auto& loaded : cases_)
-      if (loaded.spec)
+      if (loaded.spec) {
         for (const auto& [key, value] : options_.params) loaded.spec->params[key] = value;
+        if (options_.runs > 0) loaded.spec->runs = options_.runs;
+      }
     plan_ = plan_run(cases_, options_.selection, options_.repeat);
     if (options_.against_build) interleave_other_build(plan_);
     for (const PlannedUnit& unit : plan_.units) units_.push_back(start_unit(unit, python.version));

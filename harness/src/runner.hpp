@@ -21,6 +21,7 @@ struct RunOptions {
   CaseSelection selection;
   int jobs = 0;                   // worker threads; 0: hardware cores
   int repeat = 1;                 // multiplies each case's `runs`
+  int runs = 0;                   // > 0: every case runs this many times instead (show --repeat)
   double timeout_multiplier = 1;  // scales each case's timeout_s
   std::string python = "python3";
   // --param KEY=VALUE: added to (or replacing) every selected case's params, e.g. a benchmark's

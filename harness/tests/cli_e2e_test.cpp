@@ -224,3 +224,39 @@ TEST(CommandLine, JunitOfARealRunPassesTheSchemaCheck) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Show, DidYouMeanForAMisspeltCase) {
+  Invocation show = run_parity(on_console_fixtures({"show", "stderr/tracebak"}));
+  EXPECT_EQ(show.exit_code, 2) << show.output;
+  EXPECT_NE(show.output.find("no case matches stderr/tracebak; did you mean\n  stderr/traceback"),
+            std::string::npos)
+      << show.output;
+  Invocation name_only = run_parity(on_console_fixtures({"show", "sometmes"}));
+  EXPECT_NE(name_only.output.find("did you mean\n  racy/sometimes"), std::string::npos) << name_only.output;
+}
+
+// racy/sometimes fails on about one run in three on each side (its pid decides).
+TEST(Show, RepeatShowsTheDistributionAndUntilFailStopsAtAFailure) {
+  Invocation repeated = run_parity(on_console_fixtures({"show", "racy/sometimes", "--repeat", "30"}));
+  EXPECT_EQ(repeated.exit_code, 1) << repeated.output;
+  expect_no_process_left(repeated);
+  EXPECT_NE(repeated.output.find("---- 30 runs a side"), std::string::npos) << repeated.output;
+  EXPECT_NE(repeated.output.find("python: exit:0 x"), std::string::npos) << repeated.output;
+  EXPECT_NE(repeated.output.find("exit:1 x"), std::string::npos) << repeated.output;
+  EXPECT_NE(repeated.output.find("is the first that failed or differed; shown below"), std::string::npos)
+      << repeated.output;
+
+  Invocation until = run_parity(on_console_fixtures({"show", "racy/sometimes", "--until-fail"}));
+  EXPECT_EQ(until.exit_code, 1) << until.output;
+  EXPECT_NE(until.output.find(" of at most 100 failed\n"), std::string::npos) << until.output;
+  EXPECT_NE(until.output.find("== racy/sometimes [fork]"), std::string::npos) << until.output;
+  EXPECT_NE(until.output.find("draw bad"), std::string::npos) << until.output;
+
+  Invocation clean = run_parity(on_console_fixtures({"show", "stderr/clean", "--until-fail", "--repeat", "3"}));
+  EXPECT_EQ(clean.exit_code, 0) << clean.output;
+  EXPECT_NE(clean.output.find("all 3 attempts passed"), std::string::npos) << clean.output;
+}
+
+}  // namespace
