@@ -10,9 +10,12 @@
 namespace parity::html {
 namespace {
 
-void no_history(std::ostream& out) {
+// Without a history a section says so and ends; true then.
+bool history_missing(std::ostream& out, const HistoryView* history) {
+  if (history) return false;
   out << "<p class=\"empty\">No history given: <code>parity report --history reports/history.sqlite</code> "
-         "(docs/history.md).</p>";
+         "(docs/history.md).</p></section>\n";
+  return true;
 }
 
 std::string run_label(const HistoryRun& run) {
@@ -31,11 +34,7 @@ std::string direction_class(const TrendChange& change) {
 
 void what_changed(std::ostream& out, const HistoryView* history) {
   out << R"(<section id="changes"><h2>What changed</h2>)";
-  if (!history) {
-    no_history(out);
-    out << "</section>\n";
-    return;
-  }
+  if (history_missing(out, history)) return;
   out << fmt::format(R"(<p class="muted">Change points (E-divisive means, docs/history.md) within the last {} of {} runs in the history, newest first.</p>)",
                      history->options.recent_runs, history->runs.size());
   if (history->recent_changes.empty()) {
@@ -57,11 +56,7 @@ void what_changed(std::ostream& out, const HistoryView* history) {
 
 void trends(std::ostream& out, const HistoryView* history) {
   out << R"(<section id="trends"><h2>Trends</h2>)";
-  if (!history) {
-    no_history(out);
-    out << "</section>\n";
-    return;
-  }
+  if (history_missing(out, history)) return;
   if (history->trends.empty()) {
     out << "<p class=\"empty\">The history has no benchmark operations yet.</p></section>\n";
     return;
@@ -98,11 +93,7 @@ void trends(std::ostream& out, const HistoryView* history) {
 
 void flaky_history(std::ostream& out, const HistoryView* history) {
   out << R"(<section id="flaky"><h2>Flaky history</h2>)";
-  if (!history) {
-    no_history(out);
-    out << "</section>\n";
-    return;
-  }
+  if (history_missing(out, history)) return;
   out << "<p class=\"muted\">Cases whose verdict differed between runs of the same clean commit, in the last "
       << history->runs.size() << " runs.</p>";
   if (history->flaky.empty()) {

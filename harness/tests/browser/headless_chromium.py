@@ -225,3 +225,28 @@ class HeadlessChromium:
             page = self._pages.get(message.get("sessionId"))
             if page is not None:
                 page.note_event(message)
+
+
+def main():
+    """python3 headless_chromium.py PAGE.html [SCREENSHOT.png]: opens the page from file:// and
+    prints its size, the time from navigation to its first frame after the load event, and any
+    problem (console error, failed or external request). Exit 1 when there was a problem."""
+    import sys
+    import urllib.parse
+    if len(sys.argv) not in (2, 3):
+        sys.exit(main.__doc__)
+    path = os.path.abspath(sys.argv[1])
+    with HeadlessChromium() as browser:
+        page = browser.open("file://" + urllib.parse.quote(path))
+        elements = page.evaluate("document.getElementsByTagName('*').length")
+        if len(sys.argv) == 3:
+            page.screenshot(sys.argv[2])
+    print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB, {elements} elements, "
+          f"rendered in {page.load_seconds:.2f} s")
+    for problem in page.problems:
+        print("problem:", problem)
+    return 1 if page.problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
