@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "comparator.hpp"
+#include "distribution_comparison.hpp"
 #include "normalizer.hpp"
 #include "statistics.hpp"
 #include "verdict.hpp"
@@ -98,8 +99,16 @@ std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
                                  unit.python_version),
           OutputComparison::Against::reference};
     } else if (impl == Impl::cpp && runs.count(Impl::python)) {
-      comparison = OutputComparison{compare_runs(spec, unit.method, runs.at(Impl::python), own->second),
+      const auto& python_runs = runs.at(Impl::python);
+      comparison = OutputComparison{compare_runs(spec, unit.method, python_runs, own->second),
                                     OutputComparison::Against::other_impl};
+      if (python_runs.size() > 1 && own->second.size() > 1) {
+        DistributionOptions options;
+        options.min_share = spec.distribution.min_share;
+        comparison->distributions = compare_distributions(
+            outcome_histogram(python_runs), outcome_histogram(own->second),
+            metric_histograms(python_runs), metric_histograms(own->second), options);
+      }
     }
     results.push_back(decide_verdict(spec, unit.method, impl, own->second, comparison));
     if (impl == Impl::python) python_index = results.size() - 1;

@@ -209,33 +209,77 @@ class CaseReader {
   }
 
   // [expect.metrics] or [expect.samples]: NAME = { min = N, max = N }, at least one, min <= max.
-  std::map<std::string, MetricBound> bounds_of(const toml::node& node, const std::string& table) const {
+  // Metrics may also ask for a value some run reaches: some_run_min / some_run_max.
+  std::map<std::string, MetricBound> bounds_of(const toml::node& node, const std::string& table,
+                                               bool some_run_allowed) const {
     std::map<std::string, MetricBound> bounds;
     for (auto&& [key, bound_node] : table_of(node, table)) {
       std::string name(key.str());
       if (name.find_first_of(" \t") != std::string::npos)
         fail(key.source(), "name '" + name + "' in [" + table + "] contains whitespace");
       const toml::table& bound_table = table_of(bound_node, table + "." + name);
-      check_keys(bound_table, {"min", "max"}, "[" + table + "] " + name);
+      if (some_run_allowed)
+        check_keys(bound_table, {"min", "max", "some_run_min", "some_run_max"}, "[" + table + "] " + name);
+      else
+        check_keys(bound_table, {"min", "max"}, "[" + table + "] " + name);
       MetricBound bound;
-      if (const toml::node* min = bound_table.get("min")) bound.min = number_of(*min, "min");
-      if (const toml::node* max = bound_table.get("max")) bound.max = number_of(*max, "max");
-      if (!bound.min && !bound.max) fail(bound_node.source(), "bound '" + name + "' needs min or max");
+      auto read = [&](const char* field, std::optional<double>& into) {
+        if (const toml::node* value = bound_table.get(field)) into = number_of(*value, field);
+      };
+      read("min", bound.min);
+      read("max", bound.max);
+      read("some_run_min", bound.some_run_min);
+      read("some_run_max", bound.some_run_max);
+      if (!bound.min && !bound.max && !bound.some_run_min && !bound.some_run_max)
+        fail(bound_node.source(), some_run_allowed
+                                      ? "bound '" + name + "' needs min, max, some_run_min or some_run_max"
+                                      : "bound '" + name + "' needs min or max");
       if (bound.min && bound.max && *bound.min > *bound.max)
         fail(bound_node.source(), "bound '" + name + "' has min > max");
+      // A run that must reach some_run_min cannot also stay below max, nor above min, unless the
+      // ranges meet.
+      if ((bound.some_run_min && bound.max && *bound.some_run_min > *bound.max) ||
+          (bound.some_run_max && bound.min && *bound.some_run_max < *bound.min))
+        fail(bound_node.source(), "bound '" + name + "' asks some run for a value no run may have");
       bounds[name] = bound;
     }
     return bounds;
   }
 
+  // [expect.distribution]: compare = "none" | "support" | "test", alpha in (0, 1), min_share in (0, 1].
+  DistributionExpectation distribution_of(const toml::node& node) const {
+    const toml::table& table = table_of(node, "expect.distribution");
+    check_keys(table, {"compare", "alpha", "min_share"}, "[expect.distribution]");
+    DistributionExpectation result;
+    if (const toml::node* compare = table.get("compare")) {
+      const std::string mode = string_of(*compare, "compare");
+      if (mode == "none") result.compare = DistributionCompare::none;
+      else if (mode == "support") result.compare = DistributionCompare::support;
+      else if (mode == "test") result.compare = DistributionCompare::test;
+      else fail(compare->source(), "unknown distribution compare '" + mode + "' (known: none, support, test)");
+    }
+    if (const toml::node* alpha = table.get("alpha")) {
+      result.alpha = number_of(*alpha, "alpha");
+      if (!(result.alpha > 0 && result.alpha < 1)) fail(alpha->source(), "alpha must be between 0 and 1");
+    }
+    if (const toml::node* share = table.get("min_share")) {
+      result.min_share = number_of(*share, "min_share");
+      if (!(result.min_share > 0 && result.min_share <= 1))
+        fail(share->source(), "min_share must be above 0 and at most 1");
+    }
+    return result;
+  }
+
   void read_expect(const toml::node& node, CaseSpec& spec) const {
     const toml::table& expect = table_of(node, "expect");
-    check_keys(expect, {"outcome", "metrics", "samples", "override"}, "[expect]");
+    check_keys(expect, {"outcome", "metrics", "samples", "distribution", "override"}, "[expect]");
     if (const toml::node* outcome = expect.get("outcome")) spec.expected_outcomes = outcomes_of(*outcome);
     if (const toml::node* metrics = expect.get("metrics"))
-      spec.metric_bounds = bounds_of(*metrics, "expect.metrics");
+      spec.metric_bounds = bounds_of(*metrics, "expect.metrics", true);
     if (const toml::node* samples = expect.get("samples"))
-      spec.sample_bounds = bounds_of(*samples, "expect.samples");
+      spec.sample_bounds = bounds_of(*samples, "expect.samples", false);
+    if (const toml::node* distribution = expect.get("distribution"))
+      spec.distribution = distribution_of(*distribution);
     if (const toml::node* overrides = expect.get("override")) {
       if (!overrides->is_array())
         wrong_type(*overrides, "expect.override", "an array of tables ([[expect.override]])");

@@ -1,13 +1,14 @@
 #pragma once
 // What the runner concludes, per case x start method x implementation: plain data for reporters.
 
-#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "case_spec.hpp"
+#include "distribution_comparison.hpp"
+#include "histogram.hpp"
 #include "result_code.hpp"
 #include "run_record.hpp"
 #include "sample_statistics.hpp"
@@ -27,26 +28,6 @@ struct NormalizedRun {
   std::optional<Outcome> outcome;                  // empty: the program never started
 };
 
-// Histogram keys in reading order: numbers by value ("4" before "10") and before any text; text
-// (outcomes) alphabetically.
-struct HistogramKeyLess {
-  bool operator()(const std::string& a, const std::string& b) const {
-    std::optional<double> x = number(a), y = number(b);
-    if (x && y && *x != *y) return *x < *y;
-    if (x.has_value() != y.has_value()) return x.has_value();
-    return a < b;
-  }
-  static std::optional<double> number(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    char* end = nullptr;
-    double value = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size() || value != value) return std::nullopt;  // value != value: NaN
-    return value;
-  }
-};
-
-// A histogram: value -> number of runs.
-using Histogram = std::map<std::string, int, HistogramKeyLess>;
 
 // A benchmark operation of a cpp result (a sample name X with no "floor." prefix): mp against
 // CPython (median of X on the cpp side / on the python side) and against the raw OS floor measured
@@ -75,6 +56,7 @@ struct CaseResult {
   std::map<std::string, OperationRatios> operation_ratios;  // cpp results of benchmark cases
   Histogram outcome_histogram;
   std::map<std::string, Histogram> metric_histograms;  // metric -> value -> runs
+  std::vector<VariableComparison> distributions;  // cpp results of racy cases: against python's
 };
 
 }  // namespace parity

@@ -54,9 +54,29 @@ inline constexpr double max_timeout_s = 86400;
 inline constexpr std::chrono::milliseconds max_scaled_timeout{1'000'000'000};  // 11.6 days
 std::chrono::milliseconds scaled_timeout(double timeout_s, double multiplier);
 
+// [expect.metrics] / [expect.samples] NAME = { min, max, some_run_min, some_run_max }. min and max
+// bound every run; some_run_min / some_run_max ask that at least one run of a side reaches the
+// value (>= / <=): a race the case claims must be seen on each side, not only permitted.
 struct MetricBound {
   std::optional<double> min;
   std::optional<double> max;
+  std::optional<double> some_run_min;
+  std::optional<double> some_run_max;
+};
+
+// [expect.distribution] compare: how the cpp side's distribution over its runs (outcome and each
+// metric) is judged against python's (distribution_comparison.hpp). Every comparison is reported;
+// only the chosen one can fail the cpp result.
+enum class DistributionCompare {
+  none,     // reported, never a failure (the default)
+  support,  // a value in >= min_share of one side's runs that the other never shows fails
+  test,     // the permutation test's p < alpha fails (and so does a support divergence)
+};
+
+struct DistributionExpectation {
+  DistributionCompare compare = DistributionCompare::none;
+  double alpha = 0.01;
+  double min_share = 0.2;
 };
 
 struct NormalizeRule {
@@ -112,6 +132,7 @@ struct CaseSpec {
   std::vector<Outcome> expected_outcomes{Outcome{}};
   std::map<std::string, MetricBound> metric_bounds;   // [expect.metrics]: each run's value
   std::map<std::string, MetricBound> sample_bounds;   // [expect.samples]: each run's median
+  DistributionExpectation distribution;               // [expect.distribution]
   std::vector<Override> overrides;                    // [[expect.override]]
 
   std::string area() const;  // the first component of id

@@ -144,6 +144,20 @@ json net_wall_json(const CaseResult& result, const RunSummary& summary) {
   return std::max(0.0, result.median_wall_s - median(floor->second));
 }
 
+// A racy cpp result against python: per variable, the test, its p-value and the support
+// divergence (the histograms themselves are the two results' own).
+json distributions_json(const CaseResult& result) {
+  json distributions = json::array();
+  for (const VariableComparison& comparison : result.distributions)
+    distributions.push_back({{"name", comparison.name},
+                             {"test", comparison.test},
+                             {"statistic", comparison.statistic},
+                             {"p_value", comparison.p_value},
+                             {"only_python", comparison.only_python},
+                             {"only_cpp", comparison.only_cpp}});
+  return distributions;
+}
+
 json result_json(const CaseResult& result, const RunSummary& summary) {
   json runs = json::array();
   for (const auto& run : result.runs) runs.push_back(run_json(run));
@@ -165,6 +179,7 @@ json result_json(const CaseResult& result, const RunSummary& summary) {
        result.ratio_to_python ? json(*result.ratio_to_python) : json(nullptr)},
       {"outcome_histogram", result.outcome_histogram},
       {"metric_histograms", result.metric_histograms},
+      {"distributions", distributions_json(result)},
       {"sample_summaries", sample_summaries_json(result)},
       {"operation_ratios", operation_ratios_json(result)},
       {"runs", runs},

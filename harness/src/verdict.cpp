@@ -2,6 +2,8 @@
 
 #include "verdict.hpp"
 
+#include <algorithm>
+
 #include "statistics.hpp"
 
 namespace parity {
@@ -14,6 +16,39 @@ std::string bound_str(const MetricBound& bound) {
   text += bound.max ? format_metric_value(*bound.max) : "inf";
   text += "]";
   return text;
+}
+
+// Whether a comparison fails the case's [expect.distribution].
+bool diverges(const VariableComparison& comparison, const DistributionExpectation& expected) {
+  const bool support = !comparison.only_python.empty() || !comparison.only_cpp.empty();
+  switch (expected.compare) {
+    case DistributionCompare::none: return false;
+    case DistributionCompare::support: return support;
+    case DistributionCompare::test: return support || comparison.p_value < expected.alpha;
+  }
+  return false;
+}
+
+// some_run_min / some_run_max over the runs that reported the metric: a race the case claims must
+// show on this side in at least one run.
+std::optional<std::string> unreached(const std::string& name, const MetricBound& bound,
+                                     const std::vector<NormalizedRun>& runs) {
+  std::optional<double> lowest, highest;
+  for (const NormalizedRun& run : runs) {
+    auto value = run.metrics.find(name);
+    if (value == run.metrics.end()) continue;
+    lowest = lowest ? std::min(*lowest, value->second) : value->second;
+    highest = highest ? std::max(*highest, value->second) : value->second;
+  }
+  if (!highest) return std::nullopt;  // missing everywhere: reported per run
+  const std::string runs_text = std::to_string(runs.size()) + (runs.size() == 1 ? " run" : " runs");
+  if (bound.some_run_min && *highest < *bound.some_run_min)
+    return "metric " + name + " never reached " + format_metric_value(*bound.some_run_min) + " in " +
+           runs_text + " (highest " + format_metric_value(*highest) + "): the race was not observed";
+  if (bound.some_run_max && *lowest > *bound.some_run_max)
+    return "metric " + name + " never went down to " + format_metric_value(*bound.some_run_max) + " in " +
+           runs_text + " (lowest " + format_metric_value(*lowest) + "): the race was not observed";
+  return std::nullopt;
 }
 
 CaseResult blank_result(const std::string& case_id, StartMethod method, Impl impl) {
@@ -117,6 +152,9 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
     }
   }
 
+  for (const auto& [name, bound] : spec.metric_bounds)
+    if (auto reason = unreached(name, bound, runs)) finding(ResultCode::fail, *reason);
+
   // compare = "none" is the comparator's business (it reports equal); an override with
   // compare = false turns the comparison off here, whatever it found.
   if (comparison && expectation.compare && !comparison->comparison.equal) {
@@ -125,6 +163,13 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
       finding(ResultCode::fail, "output differs from python");
     else
       finding(ResultCode::reference_changed, "output differs from the recorded CPython reference");
+  }
+  if (comparison) {
+    result.distributions = comparison->distributions;
+    for (const VariableComparison& distribution : comparison->distributions)
+      if (expectation.compare && diverges(distribution, spec.distribution))
+        finding(ResultCode::fail, "distribution differs from python's: " + describe(distribution) + "; " +
+                                      histograms_text(distribution));
   }
 
   // The only place an expected failure changes a result (lit's Test.py does the same for XFAIL).

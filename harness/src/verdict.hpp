@@ -10,15 +10,19 @@
 #include "case_result.hpp"
 #include "case_spec.hpp"
 #include "comparator.hpp"
+#include "distribution_comparison.hpp"
 
 namespace parity {
 
 // The output comparison a result is judged on: the cpp side against the python side, or the python
 // side against the recorded reference (a difference there is REFERENCE-CHANGED, not FAIL).
+// Against the other implementation it also carries the racy case's distributions (both sides with
+// more than one run): judged as [expect.distribution] says, and kept on the result for reports.
 struct OutputComparison {
   enum class Against { other_impl, reference };
   Comparison comparison;
   Against against = Against::other_impl;
+  std::vector<VariableComparison> distributions;
 };
 
 // Judges one case x start method x implementation over all its runs. Every run must satisfy the
@@ -27,8 +31,10 @@ struct OutputComparison {
 //   - UNRESOLVED: no runs, a run that never started, or a malformed @metric line (the case is broken);
 //   - CRASH: a run killed by a signal no expectation accepts;
 //   - TIMEOUT: a run that hung (killed at the timeout) where hang is not expected;
-//   - FAIL: an exit outcome not expected, a metric out of bounds or missing, a leak, or an output
-//     that differs from the other implementation (unless the expectation turns compare off);
+//   - FAIL: an exit outcome not expected, a metric out of bounds or missing, a some_run_min /
+//     some_run_max no run reached, a leak, an output that differs from the other implementation,
+//     or a distribution that does by [expect.distribution] (both unless the expectation turns
+//     compare off);
 //   - REFERENCE-CHANGED: otherwise passing, but differs from the recorded reference;
 //   - PASS otherwise. The first applicable of CRASH, TIMEOUT, FAIL wins; reasons list every failure.
 // Then the xfail remapping. The result carries the runs, the outcome and metric histograms, the

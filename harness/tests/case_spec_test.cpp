@@ -267,6 +267,36 @@ TEST(CaseSpec, BadValuesAreRejectedAtTheirLine) {
   EXPECT_EQ(samples.where().line, 5);
   EXPECT_NE(std::string(samples.what()).find("min > max"), std::string::npos);
   EXPECT_EQ(load_error(header + "[expect.samples]\nput = { mean = 4 }\n").where().line, 5);
+  EXPECT_EQ(load_error(header + "[expect.samples]\nput = { some_run_min = 4 }\n").where().line, 5);
+  CaseError unreachable = load_error(header + "[expect.metrics]\nx = { max = 3, some_run_min = 4 }\n");
+  EXPECT_EQ(unreachable.where().line, 5);
+  EXPECT_NE(std::string(unreachable.what()).find("no run may have"), std::string::npos);
+  CaseError mode = load_error(header + "[expect.distribution]\ncompare = \"ks\"\n");
+  EXPECT_EQ(mode.where().line, 5);
+  EXPECT_NE(std::string(mode.what()).find("unknown distribution compare 'ks'"), std::string::npos);
+  EXPECT_EQ(load_error(header + "[expect.distribution]\nalpha = 1.5\n").where().line, 5);
+  EXPECT_EQ(load_error(header + "[expect.distribution]\nmin_share = 0\n").where().line, 5);
+  EXPECT_EQ(load_error(header + "[expect.distribution]\ntest = \"chi\"\n").where().line, 5);
+}
+
+TEST(CaseSpec, DistributionAndSomeRunBoundsLoad) {
+  TempDir dir;
+  CaseSpec spec = load_case(write_case(dir.path() / "c", header + R"(runs = 30
+[expect.metrics]
+lost = { min = 0, max = 100, some_run_min = 1 }
+[expect.distribution]
+compare = "test"
+alpha = 0.001
+min_share = 0.3
+)"), "area/c");
+  EXPECT_EQ(spec.metric_bounds.at("lost").some_run_min, 1);
+  EXPECT_EQ(spec.metric_bounds.at("lost").max, 100);
+  EXPECT_FALSE(spec.metric_bounds.at("lost").some_run_max);
+  EXPECT_EQ(spec.distribution.compare, DistributionCompare::test);
+  EXPECT_DOUBLE_EQ(spec.distribution.alpha, 0.001);
+  EXPECT_DOUBLE_EQ(spec.distribution.min_share, 0.3);
+  EXPECT_EQ(load_case(write_case(dir.path() / "d", header), "area/d").distribution.compare,
+            DistributionCompare::none);
 }
 
 TEST(CaseSpec, OverridesNeedAReasonAndAnEffect) {

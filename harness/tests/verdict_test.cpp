@@ -365,3 +365,82 @@ TEST(Verdict, OutputPastTheCaptureLimitFails) {
   at_limit.record.stdout_bytes = capture_limit_bytes;
   EXPECT_EQ(judge(make_spec(), {at_limit}).code, ResultCode::pass);
 }
+
+namespace {
+
+MetricBound some_run(std::optional<double> min, std::optional<double> max) {
+  MetricBound bound;
+  bound.some_run_min = min;
+  bound.some_run_max = max;
+  return bound;
+}
+
+OutputComparison same_output_with(std::vector<VariableComparison> distributions) {
+  OutputComparison comparison{Comparison{true, ""}, OutputComparison::Against::other_impl};
+  comparison.distributions = std::move(distributions);
+  return comparison;
+}
+
+std::vector<VariableComparison> always_zero_against_always_ten() {
+  return compare_distributions(Histogram{{"exit:0", 10}}, Histogram{{"exit:0", 10}},
+                               {{"visible", Histogram{{"0", 10}}}}, {{"visible", Histogram{{"10", 10}}}});
+}
+
+}  // namespace
+
+TEST(Verdict, SomeRunMustReachTheRaceItClaims) {
+  CaseSpec spec = make_spec();
+  spec.runs = 3;
+  spec.metric_bounds["lost_updates"] = some_run(1, std::nullopt);
+  EXPECT_EQ(judge(spec, {exited(0, {{"lost_updates", 0}}), exited(0, {{"lost_updates", 7}})}).code,
+            ResultCode::pass);
+  CaseResult never = judge(spec, {exited(0, {{"lost_updates", 0}}), exited(0, {{"lost_updates", 0}})});
+  EXPECT_EQ(never.code, ResultCode::fail);
+  EXPECT_EQ(never.reasons, (std::vector<std::string>{
+                               "metric lost_updates never reached 1 in 2 runs (highest 0): the race was "
+                               "not observed"}));
+  spec.metric_bounds["lost_updates"] = some_run(std::nullopt, 0);
+  EXPECT_EQ(judge(spec, {exited(0, {{"lost_updates", 3}}), exited(0, {{"lost_updates", 0}})}).code,
+            ResultCode::pass);
+  EXPECT_EQ(judge(spec, {exited(0, {{"lost_updates", 3}})}).code, ResultCode::fail);
+}
+
+TEST(Verdict, DistributionFailsOnlyWhereTheCaseAsksForIt) {
+  CaseSpec spec = make_spec();
+  spec.runs = 10;
+  std::vector<NormalizedRun> runs(10, exited(0, {{"visible", 10}}));
+  const auto distributions = always_zero_against_always_ten();
+
+  CaseResult reported = judge(spec, runs, same_output_with(distributions));
+  EXPECT_EQ(reported.code, ResultCode::pass);  // compare = "none": reported, never a failure
+  EXPECT_EQ(reported.distributions.size(), 2u);
+
+  spec.distribution.compare = DistributionCompare::support;
+  CaseResult support = judge(spec, runs, same_output_with(distributions));
+  EXPECT_EQ(support.code, ResultCode::fail);
+  ASSERT_EQ(support.reasons.size(), 1u);
+  EXPECT_NE(support.reasons[0].find("distribution differs from python's: visible: "), std::string::npos);
+  EXPECT_NE(support.reasons[0].find("python {0: 10} / cpp {10: 10}"), std::string::npos) << support.reasons[0];
+
+  spec.distribution.compare = DistributionCompare::test;
+  EXPECT_EQ(judge(spec, runs, same_output_with(distributions)).code, ResultCode::fail);
+
+  Override off = make_override(std::nullopt, Impl::cpp);
+  off.compare = false;
+  spec.overrides.push_back(off);
+  EXPECT_EQ(judge(spec, runs, same_output_with(distributions)).code, ResultCode::pass);
+}
+
+TEST(Verdict, DistributionTestFailsBelowAlphaOnly) {
+  CaseSpec spec = make_spec();
+  spec.distribution.compare = DistributionCompare::test;
+  // Same support, shifted shares: 8 of 10 against 2 of 10 (p about 0.02 by the exact test).
+  auto shifted = compare_distributions(Histogram{{"exit:0", 10}}, Histogram{{"exit:0", 10}},
+                                       {{"v", Histogram{{"0", 8}, {"1", 2}}}},
+                                       {{"v", Histogram{{"0", 2}, {"1", 8}}}});
+  std::vector<NormalizedRun> runs(10, exited(0, {{"v", 1}}));
+  spec.distribution.alpha = 0.01;
+  EXPECT_EQ(judge(spec, runs, same_output_with(shifted)).code, ResultCode::pass);
+  spec.distribution.alpha = 0.05;
+  EXPECT_EQ(judge(spec, runs, same_output_with(shifted)).code, ResultCode::fail);
+}

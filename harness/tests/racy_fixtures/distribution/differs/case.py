@@ -1,0 +1,2 @@
+print("same line")
+print("@metric visible 0")

@@ -1,0 +1,4 @@
+import random
+
+print("same line")
+print(f"@metric heads {random.SystemRandom().randrange(2)}")

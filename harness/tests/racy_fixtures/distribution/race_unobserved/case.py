@@ -1,0 +1,1 @@
+print("@metric lost_updates 0")
