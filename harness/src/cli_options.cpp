@@ -143,7 +143,8 @@ void add_selection(CLI::App* command, CommandLine& line, bool with_filters) {
                         "expression after re:");
   command->add_option("--cases", line.case_roots,
                       "a root of cases (repeatable); default: the project's cases/")
-      ->check(CLI::ExistingDirectory);
+      ->check(CLI::ExistingDirectory)
+      ->allow_extra_args(false);  // `--cases DIR queues/`: queues/ is a filter, not a second root
   command->add_flag("--exact", line.exact, "filters match whole case ids only");
   command->add_option("--start-method", line.start_method, "fork, spawn or forkserver");
   if (!with_filters) return;

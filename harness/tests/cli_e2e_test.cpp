@@ -57,6 +57,14 @@ TEST(CommandLine, ListOfNothingIsAUsageErrorAsRunIs) {
   EXPECT_EQ(no_tag.exit_code, 2) << no_tag.output;
 }
 
+// `--cases DIR FILTER`: one root per --cases, the filter stays a filter (it used to be taken for a
+// second root, "Directory does not exist").
+TEST(CommandLine, CasesTakesOneDirectory) {
+  Invocation listed = run_parity({"list", "--cases", console_fixtures.string(), "stderr/"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("2 cases"), std::string::npos) << listed.output;
+}
+
 TEST(CommandLine, ListJsonTagExcludeAndRegexFilters) {
   Invocation listed = run_parity(on_console_fixtures({"list", "--json"}));
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
