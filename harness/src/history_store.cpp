@@ -199,6 +199,34 @@ std::string sql_list(const std::vector<std::int64_t>& ids) {
   return list;
 }
 
+void refuse_newer(int version) {
+  if (version > history_schema_version)
+    throw HistoryError("schema version " + std::to_string(version) + " is newer than this parity's (" +
+                       std::to_string(history_schema_version) + "); use a newer parity");
+}
+
+// A read-only connection cannot take the write lock of BEGIN IMMEDIATE; one statement reads the
+// version consistently on its own.
+void check_readable_schema(sqlite3* db) {
+  int version = user_version(db);
+  if (version == 0) throw HistoryError("not a parity history (no schema version)");
+  refuse_newer(version);
+}
+
+void create_or_check_schema(sqlite3* db) {
+  Transaction transaction(db);
+  int version = user_version(db);
+  refuse_newer(version);
+  if (version == 0) {
+    Statement tables(db, "SELECT count(*) FROM sqlite_master");
+    if (tables.step() && tables.integer(0) != 0)
+      throw HistoryError("not a parity history (it has tables but no schema version)");
+    execute_script(db, schema_v1);
+    execute_script(db, ("PRAGMA user_version = " + std::to_string(history_schema_version)).c_str());
+  }
+  transaction.commit();
+}
+
 }  // namespace
 
 struct HistoryStore::Connection {
@@ -206,36 +234,28 @@ struct HistoryStore::Connection {
   ~Connection() { sqlite3_close(db); }
 };
 
-HistoryStore::HistoryStore(const std::filesystem::path& database)
+HistoryStore::HistoryStore(const std::filesystem::path& database, HistoryAccess access)
     : path_(database), connection_(std::make_unique<Connection>()) {
   const std::string where = "history " + database.string();
-  try {
-    if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
-  } catch (const std::filesystem::filesystem_error& error) {
-    throw HistoryError(where + ": " + error.what());
+  const bool writable = access == HistoryAccess::read_write;
+  std::error_code error;
+  if (!writable && !std::filesystem::exists(database, error))
+    throw HistoryError(where + ": no such database (`parity history import` or `parity run --history` creates it)");
+  if (writable && database.has_parent_path()) {
+    std::filesystem::create_directories(database.parent_path(), error);
+    if (error) throw HistoryError(where + ": " + error.message());
   }
-  if (sqlite3_open_v2(database.c_str(), &connection_->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK)
+  int flags = (writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(database.c_str(), &connection_->db, flags, nullptr) != SQLITE_OK)
     throw HistoryError(where + ": " + error_text(connection_->db));
   sqlite3* db = connection_->db;
   try {
     sqlite3_busy_timeout(db, 10000);  // another parity importing: wait for it, not fail
     execute_script(db, "PRAGMA foreign_keys = ON");
-    Transaction transaction(db);
-    int version = user_version(db);
-    if (version > history_schema_version)
-      throw HistoryError("schema version " + std::to_string(version) +
-                         " is newer than this parity's (" + std::to_string(history_schema_version) +
-                         "); use a newer parity");
-    if (version == 0) {
-      Statement tables(db, "SELECT count(*) FROM sqlite_master");
-      if (tables.step() && tables.integer(0) != 0)
-        throw HistoryError("not a parity history (it has tables but no schema version)");
-      execute_script(db, schema_v1);
-      execute_script(db, ("PRAGMA user_version = " + std::to_string(history_schema_version)).c_str());
-    }
-    transaction.commit();
+    if (writable)
+      create_or_check_schema(db);
+    else
+      check_readable_schema(db);
   } catch (const HistoryError& error) {
     throw HistoryError(where + ": " + error.what());
   }

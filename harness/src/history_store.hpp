@@ -9,8 +9,9 @@
 //   mid-write) none does and the database is as it was.
 // - A report already in the history (same start time, host, commit and shard) is refused, so a
 //   nightly job that imports twice does not double a point.
-// - open() creates a missing database with the current schema, and refuses one written by a newer
-//   parity (a higher schema version) instead of guessing at it.
+// - Opened for writing (import), a missing database is created with the current schema; opened
+//   for reading (list, report), a missing one is an error and nothing is created or changed.
+//   Either way one written by a newer parity (a higher schema version) is refused, not guessed at.
 // Errors are HistoryError, naming the database and what failed.
 
 #include <cstdint>
@@ -91,10 +92,16 @@ struct ReportToImport {
 // written so far (a test kills the process there to check that nothing half-written survives).
 using ImportProbe = std::function<void(int results_written)>;
 
+enum class HistoryAccess {
+  read_write,  // import: creates a missing database and its parent directory
+  read_only,   // list and report: the database must exist, and is opened read-only
+};
+
 class HistoryStore {
  public:
-  // Opens (creating it and its parent directory when missing) and checks the schema version.
-  explicit HistoryStore(const std::filesystem::path& database);
+  // Opens the database and checks its schema version.
+  explicit HistoryStore(const std::filesystem::path& database,
+                        HistoryAccess access = HistoryAccess::read_write);
   ~HistoryStore();
   HistoryStore(const HistoryStore&) = delete;
   HistoryStore& operator=(const HistoryStore&) = delete;

@@ -28,18 +28,20 @@ std::optional<IntervalRow> row_of(const json* result, const std::string& sample,
                      interval.size() == 2 ? interval[1].get<double>() : median};
 }
 
-// "0.32× [0.30, 0.35]: mp 3.1× faster" for a ratio of mp's value to another's.
+// "0.32× [0.30, 0.35]: mp 3.1× faster" for a ratio of mp's value to another's; no winner named
+// when the interval contains 1.
 std::string ratio_text(const json& estimate, const std::string& unit, const std::string& other) {
   if (!estimate.is_object()) return "<span class=\"muted\">n/a</span>";
   double ratio = estimate.value("ratio", 0.0);
   auto number = [](double value) { return value < 10 ? fmt::format("{:.3f}", value) : fmt::format("{:.1f}", value); };
   std::string text = fmt::format("<b>{}×</b> [{}, {}]", number(ratio), number(estimate.value("low", 0.0)),
                                  number(estimate.value("high", 0.0)));
-  if (!(ratio > 0)) return text;
+  if (!(ratio > 0) || other == "floor") return text;
+  if (estimate.value("low", ratio) <= 1 && 1 <= estimate.value("high", ratio))
+    return text + " <span class=\"muted\">no clear difference</span>";
   bool faster = smaller_is_better(unit) ? ratio < 1 : ratio > 1;
   double factor = ratio < 1 ? 1 / ratio : ratio;
-  if (other == "floor") return text;
-  return text + fmt::format(" <span class=\"{}\">mp {:.2g}× {}</span>", faster ? "better" : "worse", factor,
+  return text + fmt::format(" <span class=\"{}\">mp {:.3g}× {}</span>", faster ? "better" : "worse", factor,
                             faster ? "faster" : "slower");
 }
 

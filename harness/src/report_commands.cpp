@@ -67,7 +67,7 @@ std::string counts_text(const std::map<std::string, int>& counts) {
 }
 
 int history_list(const std::string& database, int last) {
-  HistoryStore store(database);
+  HistoryStore store(database, HistoryAccess::read_only);
   auto runs = store.runs(last);
   std::cout << fmt::format("{:>4}  {:<20}  {:<14}  {:<12}  {:<8}  {:>8}  {:<4}  {}\n", "run", "started (UTC)",
                            "commit", "host", "python", "elapsed", "ok", "results");
@@ -90,10 +90,9 @@ int write_report(const std::string& results_file, const std::string& html_file, 
   json results = read_report(results_file);
   std::optional<HistoryView> history;
   if (!database.empty()) {
-    if (!std::filesystem::exists(database)) throw std::runtime_error("--history " + database + ": no such database");
     TrendOptions options;
     options.runs = trend_runs;
-    history = read_history_view(HistoryStore(database), options);
+    history = read_history_view(HistoryStore(database, HistoryAccess::read_only), options);
   }
   ReportInput input{&results, history ? &*history : nullptr};
   // Both are rendered before either is written: a report that cannot be rendered writes nothing.

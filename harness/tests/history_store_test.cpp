@@ -4,6 +4,9 @@
 #include "history_store.hpp"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -128,6 +131,33 @@ TEST(HistoryStore, RefusesMalformedReportsAndNewerSchemas) {
   ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   EXPECT_THROW(HistoryStore{foreign}, HistoryError);
+}
+
+// Reading (list, report) never creates or changes a database: a missing one is an error naming
+// it, a newer or foreign one is refused, and an existing history reads the same as when writing.
+TEST(HistoryStore, ReadOnlyAccessNeedsAnExistingHistoryAndCreatesNothing) {
+  TempDir dir("parity-history");
+  auto missing = dir.path() / "nested" / "missing.sqlite";
+  try {
+    HistoryStore store(missing, HistoryAccess::read_only);
+    FAIL() << "a missing database opened for reading";
+  } catch (const HistoryError& error) {
+    EXPECT_NE(std::string(error.what()).find(missing.string() + ": no such database"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(missing.parent_path()));
+
+  auto empty = dir.path() / "empty.sqlite";
+  { std::ofstream touch(empty); }
+  EXPECT_THROW(HistoryStore(empty, HistoryAccess::read_only), HistoryError);
+  EXPECT_EQ(std::filesystem::file_size(empty), 0u);
+
+  auto database = dir.path() / "history.sqlite";
+  json report = small_report("2026-11-20T01:00:00Z", "aaaa", 100);
+  { HistoryStore(database).import_reports({{&report, "report.json"}}); }
+  HistoryStore reader(database, HistoryAccess::read_only);
+  ASSERT_EQ(reader.runs().size(), 1u);
+  EXPECT_THROW(reader.import_reports({{&report, "again.json"}}), HistoryError);
 }
 
 // A child starts importing a large run and is SIGKILLed once 50 result rows are written inside

@@ -121,6 +121,20 @@ TEST(HtmlReport, WithoutHistoryTheHistorySectionsSaySo) {
   EXPECT_EQ(count(out.str(), "class=\"change-point\""), 0);
 }
 
+// A ratio whose confidence interval contains 1 names no winner: "mp 1× faster" would claim a
+// difference the measurement does not show.
+TEST(HtmlReport, ARatioWhoseIntervalContainsOneSaysNoClearDifference) {
+  json run = sample_run();
+  for (json& result : run["results"])
+    if (result["case"] == "perf/queue" && result["impl"] == "cpp")
+      result["operation_ratios"]["put"]["to_python"] = {{"ratio", 0.98}, {"low", 0.9}, {"high", 1.05}};
+  std::ostringstream out;
+  render_html_report(out, {&run, nullptr});
+  EXPECT_NE(out.str().find("<b>0.980×</b> [0.900, 1.050] <span class=\"muted\">no clear difference</span>"),
+            std::string::npos);
+  EXPECT_EQ(out.str().find("× faster"), std::string::npos);
+}
+
 TEST(HtmlReport, RefusesWhatIsNotAReport) {
   json not_report = {{"schema", "x"}};
   std::ostringstream out;
