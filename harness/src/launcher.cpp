@@ -25,8 +25,11 @@
 
 #include "captured_output.hpp"
 #include "child_watch.hpp"
+#include "launch_flows.hpp"
 #include "orphan_reaper.hpp"
+#include "pid_namespace.hpp"
 #include "process_tree.hpp"
+#include "run_leftovers.hpp"
 #include "shm_sandbox.hpp"
 #include "stack_dump.hpp"
 
@@ -94,6 +97,8 @@ struct RunChildSetup {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    rlimit no_core{0, 0};  // a crashing case leaves no core file in its directory
+    ::setrlimit(RLIMIT_CORE, &no_core);
     shm->enter_in_child();
     return {};
   }
@@ -188,30 +193,23 @@ class RunTree {
   mutable std::set<int> known_;  // every process of the run seen so far, main process excepted
 };
 
-ProcessInfo describe(int pid) {
-  ProcessInfo info;
-  info.pid = pid;
-  if (auto stat = proc::read_stat(pid)) info.ppid = stat->ppid;
-  info.command = proc::command_line(pid);
-  return info;
-}
+constexpr std::string_view temp_root_prefix = "parity-launcher-";
 
-double seconds(const timeval& tv) {
-  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+// $TMPDIR, else /tmp: where the launcher's own directory goes.
+std::filesystem::path temp_directory() {
+  const char* dir = ::getenv("TMPDIR");
+  return dir && *dir ? dir : "/tmp";
 }
-
-constexpr const char* temp_root_prefix = "/tmp/parity-launcher-";
 
 // Temp roots of harness processes that died without destroying their Launcher
-// ("/tmp/parity-launcher-<pid>-XXXXXX" whose <pid> no longer exists).
+// ("<temp directory>/parity-launcher-<pid>-XXXXXX" whose <pid> no longer exists).
 void remove_stale_temp_roots() {
   std::error_code ec;
-  const std::string_view prefix(temp_root_prefix);
-  for (std::filesystem::directory_iterator it("/tmp", ec), end; !ec && it != end;
+  for (std::filesystem::directory_iterator it(temp_directory(), ec), end; !ec && it != end;
        it.increment(ec)) {
-    const std::string path = it->path().string();
-    if (path.rfind(prefix, 0) != 0) continue;
-    int owner = std::atoi(path.c_str() + prefix.size());
+    const std::string name = it->path().filename().string();
+    if (name.rfind(temp_root_prefix, 0) != 0) continue;
+    int owner = std::atoi(name.c_str() + temp_root_prefix.size());
     if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) {
       std::error_code ignored;
       std::filesystem::remove_all(it->path(), ignored);
@@ -221,12 +219,21 @@ void remove_stale_temp_roots() {
 
 }  // namespace
 
+ProcessInfo describe_process(int pid) {
+  ProcessInfo info;
+  info.pid = proc::innermost_pid(pid);
+  if (auto stat = proc::read_stat(pid)) info.ppid = proc::innermost_pid(stat->ppid);
+  info.command = proc::command_line(pid);
+  return info;
+}
+
 Launcher::Launcher() : owner_pid_(::getpid()) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   OrphanReaper::instance();
   ShmSandbox::isolation_available();
+  PidNamespaceRun::available();
   remove_stale_temp_roots();
-  std::string pattern = temp_root_prefix + std::to_string(::getpid()) + "-XXXXXX";
+  std::string pattern = (temp_directory() / temp_root_prefix).string() + std::to_string(::getpid()) + "-XXXXXX";
   if (const char* dir = ::mkdtemp(pattern.data())) {
     temp_root_ = dir;
     sitecustomize_dir_ = temp_root_ / "python";
@@ -281,13 +288,21 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
     std::error_code ec;
     std::filesystem::create_directory(stacks_dir, ec);
   }
-  struct StacksDirRemover {
+  // The run's own temporary directory (TMPDIR), removed with everything in it after the run: a
+  // killed CPython leaves its pymp-* directories there, not in /tmp.
+  std::filesystem::path run_tmp;
+  if (!temp_root_.empty()) {
+    run_tmp = temp_root_ / ("tmp-" + run_id);
+    std::error_code ec;
+    if (!std::filesystem::create_directory(run_tmp, ec)) run_tmp.clear();
+  }
+  struct DirRemover {
     std::filesystem::path dir;
-    ~StacksDirRemover() {
+    ~DirRemover() {
       std::error_code ignored;
       if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
     }
-  } stacks_dir_remover{stacks_dir};
+  } stacks_dir_remover{stacks_dir}, run_tmp_remover{run_tmp};
 
   // The environment: the harness's, the overrides, the run's marker, the Python arming.
   std::map<std::string, std::string> env_map;
@@ -299,6 +314,7 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   }
   for (const auto& [name, value] : options.env_overrides) env_map[name] = value;
   env_map["PARITY_RUN_ID"] = run_id;
+  if (!run_tmp.empty()) env_map["TMPDIR"] = run_tmp.string();
   env_map["PARITY_RUN_" + run_id] = "1";
   if (arm_python) {
     std::string existing = env_value(options.env_overrides, "PYTHONPATH");
@@ -336,6 +352,24 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   }
   ShmSandbox shm(run_id);
 
+  const PreparedRun prepared{options, *executable, env_pointers.data(), out, err, shm, stacks_dir, marker};
+  if (PidNamespaceRun::available()) run_in_pid_namespace(prepared, record);
+  else run_in_process_group(prepared, record);
+  record.leaked_shm = shm.collect_leaks();
+  record.stdout_text = out.read(capture_limit_bytes);
+  record.stderr_text = err.read(capture_limit_bytes);
+  record.stdout_bytes = out.size();
+  record.stderr_bytes = err.size();
+  return record;
+}
+
+void run_in_process_group(const PreparedRun& run, RunRecord& record) {
+  const LaunchOptions& options = run.options;
+  const std::string& marker = run.marker;
+  const CapturedOutput& out = run.out;
+  const CapturedOutput& err = run.err;
+  const std::filesystem::path& stacks_dir = run.stacks_dir;
+
   // Launch, and register the main process before any sweep can see it.
   OrphanUsage orphan_usage;
   int main_pid = -1;
@@ -351,14 +385,14 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
     bp::posix::vfork_launcher launcher;
     bp::error_code ec;
     std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
-    RunChildSetup setup{env_pointers.data(), &shm};
+    RunChildSetup setup{run.envp, &run.shm};
     std::optional<bp::process> process;
     try {
       if (options.cwd.empty()) {
-        process.emplace(launcher(io, ec, *executable, args,
+        process.emplace(launcher(io, ec, run.executable, args,
                                  bp::process_stdio{nullptr, out.fd(), err.fd()}, setup));
       } else {
-        process.emplace(launcher(io, ec, *executable, args,
+        process.emplace(launcher(io, ec, run.executable, args,
                                  bp::process_stdio{nullptr, out.fd(), err.fd()},
                                  bp::process_start_dir(options.cwd.string()), setup));
       }
@@ -374,7 +408,7 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
       }
       if (record.launch_error.empty())
         record.launch_error = "cannot start " + options.argv[0] + ": " + ec.message();
-      return record;
+      return;
     }
     main_pid = process->id();
     process->detach();
@@ -432,29 +466,22 @@ RunRecord Launcher::run_once(const LaunchOptions& options) {
   record.status = ExitStatus::from_wait_status(status);
   record.wall_s = std::chrono::duration<double>(end - start).count();
 
-  // Anything of the run still alive now is a leak (unless it exits within leak_grace). The common
-  // case, nothing left at all, costs one walk of the harness's children.
+  // Anything of the run still alive now is a leak (unless it exits by itself: run_leftovers.hpp).
+  // The common case, nothing left at all, costs one walk of the harness's children.
   bool anything_left = record.timed_out || !tree.processes().empty();
   if (anything_left && !record.timed_out) {
-    if (!tree.wait_all_dead(Clock::now() + options.leak_grace)) {
-      for (int pid : tree.alive()) record.leaked_processes.push_back(describe(pid));
-      tree.kill_all();
-    }
+    auto leaked = wait_for_leftovers([&] { return tree.alive(); }, options.leak_grace, options.leak_limit);
+    for (int pid : leaked) record.leaked_processes.push_back(describe_process(pid));
+    if (!leaked.empty()) tree.kill_all();
   }
   if (anything_left) tree.reap_all(orphan_usage);
   OrphanReaper::instance().sweep();
   OrphanReaper::instance().unregister_run(registration);
   cleanup.done = true;
 
-  record.user_s = seconds(usage.ru_utime) + orphan_usage.user_s;
-  record.sys_s = seconds(usage.ru_stime) + orphan_usage.sys_s;
+  record.user_s = seconds_of(usage.ru_utime) + orphan_usage.user_s;
+  record.sys_s = seconds_of(usage.ru_stime) + orphan_usage.sys_s;
   record.peak_rss_kb = std::max<std::int64_t>(usage.ru_maxrss, orphan_usage.peak_rss_kb);
-  record.leaked_shm = shm.collect_leaks();
-  record.stdout_text = out.read(capture_limit_bytes);
-  record.stderr_text = err.read(capture_limit_bytes);
-  record.stdout_bytes = out.size();
-  record.stderr_bytes = err.size();
-  return record;
 }
 
 }  // namespace parity

@@ -11,6 +11,9 @@
 // harness's environment plus LaunchOptions::env_overrides, in its own process group.
 // Processes are only ever reaped by pid (see orphan_reaper.hpp), never with waitpid(-1).
 //
+// Where the machine allows it, the run is followed through its own PID namespace instead
+// (pid_namespace.hpp: nothing escapes it, everything dies with it). What follows is the fallback.
+//
 // How a run's processes are found (for stacks, leaks and killing): every run gets its own process
 // group (setpgid in the child) and the environment entry PARITY_RUN_<id>=1 (plus PARITY_RUN_ID=<id>
 // for the program's information), inherited by the whole tree. A process belongs to the run if it
@@ -20,6 +23,8 @@
 // process that both leaves the group and clears its environment before exec escapes detection.
 //
 // /dev/shm: see shm_sandbox.hpp (each run gets a private /dev/shm where privileges allow).
+// Each run also gets its own TMPDIR under the launcher's directory (in $TMPDIR, else /tmp), removed
+// with what is in it after the run, and RLIMIT_CORE 0 (no core files in the case's directory).
 // Python: the launcher writes a sitecustomize.py (harness/src/sitecustomize.py, embedded at build
 // time) into its temp directory and prepends that directory to PYTHONPATH (keeping any existing value); it registers faulthandler on SIGUSR2 for
 // all threads, writing to $PARITY_STACKS_DIR/<pid>.txt through a descriptor >= 1000 (so the case's
@@ -50,6 +55,9 @@ struct LaunchOptions {
   // (Python's resource tracker and forkserver notice their parent's exit asynchronously) before
   // it counts as leaked and is killed. Costs nothing when nothing is left.
   std::chrono::milliseconds leak_grace{1'000};
+  // Leftovers still making progress after leak_grace get more time, up to this in all
+  // (run_leftovers.hpp).
+  std::chrono::milliseconds leak_limit{10'000};
 };
 
 class Launcher {

@@ -51,17 +51,34 @@ ComparableRun read_baseline(const std::string& path) {
 // hangs below it: kill that whole subtree (until nothing new appears), then exit 128 + signal.
 int interrupt_pipe[2] = {-1, -1};
 
-extern "C" void on_interrupt(int signal_number) {
-  unsigned char byte = static_cast<unsigned char>(signal_number);
-  [[maybe_unused]] ssize_t written = ::write(interrupt_pipe[1], &byte, 1);
+// What the handler passes to the interrupt thread: the signal and who sent it.
+struct Interrupt {
+  int signal_number;
+  int code;    // siginfo_t::si_code: SI_USER etc. when a process sent it
+  int sender;  // siginfo_t::si_pid
+};
+
+extern "C" void on_interrupt(int signal_number, siginfo_t* info, void*) {
+  Interrupt interrupt{signal_number, info ? info->si_code : 0, info ? info->si_pid : 0};
+  [[maybe_unused]] ssize_t written = ::write(interrupt_pipe[1], &interrupt, sizeof interrupt);
+}
+
+// A signal sent by one of parity's own descendants (an orphan adopted by parity, the subreaper,
+// that signals its new parent) is the case's business, not an interrupt. Runs in their own PID
+// namespace cannot reach parity at all; this covers the fallback, for a sender still visible.
+bool sent_by_descendant(const Interrupt& interrupt) {
+  return interrupt.code <= 0 && interrupt.sender > 0 &&
+         proc::descends_from(interrupt.sender, ::getpid());
 }
 
 void install_interrupt_handling() {
   if (::pipe2(interrupt_pipe, O_CLOEXEC) != 0) return;
   std::thread([] {
-    unsigned char byte = 0;
-    while (::read(interrupt_pipe[0], &byte, 1) != 1) {
+    Interrupt interrupt{};
+    while (::read(interrupt_pipe[0], &interrupt, sizeof interrupt) != sizeof interrupt ||
+           sent_by_descendant(interrupt)) {
     }
+    const int byte = interrupt.signal_number;
     interrupted = true;  // the runner starts nothing new and reports nothing more
     int killed = 0;
     for (int round = 0; round < 50; ++round) {
@@ -82,9 +99,9 @@ void install_interrupt_handling() {
     ::_exit(128 + byte);
   }).detach();
   struct sigaction action {};
-  action.sa_handler = on_interrupt;
+  action.sa_sigaction = on_interrupt;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
+  action.sa_flags = SA_RESTART | SA_SIGINFO;
   for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal_number, &action, nullptr);
 }
 

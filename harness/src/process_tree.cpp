@@ -38,7 +38,7 @@ void append_pids(std::string_view text, std::vector<int>& out) {
   const char* p = text.data();
   const char* end = p + text.size();
   while (p < end) {
-    while (p < end && (*p == ' ' || *p == '\n')) ++p;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t')) ++p;
     int value = 0;
     auto [next, ec] = std::from_chars(p, end, value);
     if (ec != std::errc{}) break;
@@ -60,13 +60,18 @@ std::optional<ProcessStat> read_stat(int pid) {
   stat.state = (*text)[close + 2];
   const char* p = text->data() + close + 3;
   const char* end = text->data() + text->size();
-  int* fields[] = {&stat.ppid, &stat.pgid, &stat.sid};
-  for (int* field : fields) {
+  // Fields 4..15: ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime.
+  long long fields[12] = {};
+  for (long long& field : fields) {
     while (p < end && *p == ' ') ++p;
-    auto [next, ec] = std::from_chars(p, end, *field);
+    auto [next, ec] = std::from_chars(p, end, field);
     if (ec != std::errc{}) return std::nullopt;
     p = next;
   }
+  stat.ppid = static_cast<int>(fields[0]);
+  stat.pgid = static_cast<int>(fields[1]);
+  stat.sid = static_cast<int>(fields[2]);
+  stat.cpu_ticks = fields[10] + fields[11];
   return stat;
 }
 
@@ -82,6 +87,16 @@ std::vector<int> children_of(int pid) {
   }
   ::closedir(dir);
   return children;
+}
+
+bool descends_from(int pid, int ancestor) {
+  for (int step = 0; step < 4096 && pid > 1; ++step) {
+    auto stat = read_stat(pid);
+    if (!stat) return false;
+    if (stat->ppid == ancestor) return true;
+    pid = stat->ppid;
+  }
+  return false;
 }
 
 std::vector<int> descendants_of(int pid) {
@@ -129,6 +144,17 @@ std::string command_line(int pid) {
   if (!comm) return {};
   while (!comm->empty() && comm->back() == '\n') comm->pop_back();
   return "[" + *comm + "]";
+}
+
+int innermost_pid(int pid) {
+  auto text = read_small_file(proc_path(pid, "status"));
+  if (!text) return pid;
+  auto at = text->find("\nNSpid:");
+  if (at == std::string::npos) return pid;
+  auto end = text->find('\n', at + 1);
+  std::vector<int> pids;
+  append_pids(std::string_view(*text).substr(at + 7, end - (at + 7)), pids);
+  return pids.empty() ? pid : pids.back();
 }
 
 std::string executable(int pid) {

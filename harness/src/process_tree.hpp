@@ -17,7 +17,10 @@ struct ProcessStat {
   int pgid = 0;
   int sid = 0;
   char state = '?';  // R, S, D, Z, T, ...: /proc/PID/stat field 3
+  long long cpu_ticks = 0;  // utime + stime, in clock ticks
   bool zombie() const noexcept { return state == 'Z' || state == 'X'; }
+  // Running or waiting for a CPU, or in uninterruptible sleep (disk I/O): making progress.
+  bool busy() const noexcept { return state == 'R' || state == 'D'; }
 };
 
 // /proc/PID/stat, or nullopt if the process is gone.
@@ -26,6 +29,9 @@ std::optional<ProcessStat> read_stat(int pid);
 // Direct children of every thread of pid (a subreaper's adopted orphans hang off whichever of its
 // threads the kernel picked). Empty if pid is gone.
 std::vector<int> children_of(int pid);
+
+// Whether pid (alive or a zombie) descends from ancestor, following parent links.
+bool descends_from(int pid, int ancestor);
 
 // pid's descendants (not pid itself), breadth first.
 std::vector<int> descendants_of(int pid);
@@ -39,5 +45,9 @@ std::string command_line(int pid);
 
 // readlink(/proc/PID/exe), empty if unreadable.
 std::string executable(int pid);
+
+// The pid the process has in its own (innermost) PID namespace: the last NSpid field of
+// /proc/PID/status; pid itself when it has no other, or when the process is gone.
+int innermost_pid(int pid);
 
 }  // namespace parity::proc

@@ -98,7 +98,8 @@ std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& op
   for (int pid : pids) {
     Target target{pid, proc::command_line(pid), {}, nullptr, {}};
     if (!options.python_stacks_dir.empty() && is_python_executable(proc::executable(pid))) {
-      auto file = options.python_stacks_dir / (std::to_string(pid) + ".txt");
+      // Named by the pid the process knows itself by (its PID namespace's: pid_namespace.hpp).
+      auto file = options.python_stacks_dir / (std::to_string(proc::innermost_pid(pid)) + ".txt");
       if (stat_size(file) == 0 && ::kill(pid, SIGUSR2) == 0) target.python_file = file;
     }
     targets.push_back(std::move(target));
@@ -124,7 +125,8 @@ std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& op
 
   std::string text;
   for (const auto& target : targets) {
-    text += "== pid " + std::to_string(target.pid) + ": " + target.command + "\n";
+    // The pid the program printed (its namespace's), not the harness's.
+    text += "== pid " + std::to_string(proc::innermost_pid(target.pid)) + ": " + target.command + "\n";
     text += target.stack;
     if (!text.empty() && text.back() != '\n') text += '\n';
   }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -52,14 +53,47 @@ TEST(EndToEnd, LeftoverScanFindsAProcessCarryingTheToken) {
   EXPECT_TRUE(processes_with_token(token).empty());
 }
 
+// Every SysV IPC object on the machine, one line each (/proc/sysvipc/{shm,sem,msg} minus headers).
+std::vector<std::string> sysv_objects() {
+  std::vector<std::string> objects;
+  for (const char* kind : {"shm", "sem", "msg"}) {
+    std::ifstream in(std::string("/proc/sysvipc/") + kind);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) objects.push_back(std::string(kind) + ": " + line);
+  }
+  return objects;
+}
+
+std::vector<std::string> entries_of(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
   TempDir dir;
+  // Issue 13: nothing of the run may be left anywhere. parity and its runs put their temporary
+  // files under $TMPDIR: a directory of the test's, empty again afterwards.
+  fs::path tmpdir = dir.path() / "tmp";
+  fs::create_directory(tmpdir);
+  const std::vector<std::string> sysv_before = sysv_objects();
+  ::setenv("TMPDIR", tmpdir.c_str(), 1);
   Invocation run = run_parity(with_common({"run", "-j", "2", "--no-reference", "--json",
                                            (dir.path() / "report.json").string(), "--junit",
                                            (dir.path() / "junit.xml").string()}));
+  ::unsetenv("TMPDIR");
   ASSERT_FALSE(run.deadline_hit) << run.output;
   EXPECT_EQ(run.exit_code, 1) << run.output;
   expect_no_process_left(run);
+  EXPECT_EQ(entries_of(tmpdir), std::vector<std::string>{});
+  EXPECT_EQ(sysv_objects(), sysv_before);
+  for (const auto& name : entries_of("/dev/shm")) {
+    EXPECT_NE(name, "parity_fixture_leftover");
+    EXPECT_NE(name.rfind(".parity-", 0), 0u) << name;  // a run's private /dev/shm
+  }
 
   json report = read_json(dir.path() / "report.json");
   EXPECT_EQ(report["schema"], "parity-report/1");
@@ -88,6 +122,8 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
     expected[std::string("leaks/grandchild [fork] ") + impl] = "FAIL";
     expected[std::string("hostile/regex_rules [fork] ") + impl] = "PASS";
     expected[std::string("hostile/capture_limit [fork] ") + impl] = "FAIL";
+    expected[std::string("hostile/leftovers [fork] ") + impl] = "FAIL";
+    expected[std::string("hostile/signals_parent [fork] ") + impl] = "PASS";
   }
 
   std::map<std::string, std::string> actual;
@@ -111,12 +147,20 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
   // limit run printed 64 MiB.
   for (const char* impl : {"python", "cpp"}) {
     std::string key = std::string("hostile/capture_limit [fork] ") + impl;
-    if (results.count(key))
+    if (results.count(key)) {
       EXPECT_NE(joined_reasons(results[key]).find("output exceeds the capture limit"), std::string::npos)
           << joined_reasons(results[key]);
+    }
     key = std::string("hostile/regex_rules [fork] ") + impl;
-    if (results.count(key))
-      EXPECT_EQ(results[key]["runs"][0]["lines"], json::parse(R"(["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "A", "XY"])"));
+    if (results.count(key)) {
+      EXPECT_EQ(results[key]["runs"][0]["lines"],
+                json::parse(R"(["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "A", "XY"])"));
+    }
+    key = std::string("hostile/leftovers [fork] ") + impl;
+    if (results.count(key)) {
+      EXPECT_EQ(results[key]["runs"][0]["lines"], json::parse(R"(["sysv True", "posix True", "tmp True"])"));
+      EXPECT_EQ(joined_reasons(results[key]), "leaked shared memory /dev/shm/parity_fixture_leftover\n");
+    }
   }
   EXPECT_NE(joined_reasons(results["hostile/deep_key [fork] cpp"]).find("deep_key/case.toml:5:"),
             std::string::npos);
@@ -142,7 +186,7 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
 
   std::ifstream junit_file(dir.path() / "junit.xml");
   std::string junit((std::istreambuf_iterator<char>(junit_file)), std::istreambuf_iterator<char>());
-  EXPECT_NE(junit.find("<testsuites name=\"parity\" tests=\"60\" failures=\"9\" errors=\"30\""),
+  EXPECT_NE(junit.find("<testsuites name=\"parity\" tests=\"64\" failures=\"11\" errors=\"30\""),
             std::string::npos)
       << junit.substr(0, 400);
   EXPECT_NE(junit.find("<testsuite name=\"hangs\""), std::string::npos);
@@ -198,7 +242,7 @@ TEST(EndToEnd, ListNamesCasesAndMalformedOnes) {
   EXPECT_EQ(list.exit_code, 1) << list.output;  // malformed fixtures
   EXPECT_NE(list.output.find("basic/passes  [fork,spawn,forkserver]"), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("malformed/wrong_type  UNRESOLVED"), std::string::npos) << list.output;
-  EXPECT_NE(list.output.find("15 cases"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("17 cases"), std::string::npos) << list.output;
   // A 60,000-deep dotted key used to crash the loader (exit 139); now one line names it.
   EXPECT_NE(list.output.find("hostile/deep_key  UNRESOLVED: " + (fixtures / "hostile/deep_key/case.toml:5:").string()),
             std::string::npos)
