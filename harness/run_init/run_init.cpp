@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "default_signal_state.hpp"
 #include "run_init_protocol.hpp"
 
 using parity::run_init::Kind;
@@ -26,13 +27,7 @@ void report(int fd, Kind kind, int value, const rusage* usage = nullptr) {
 
 [[noreturn]] void exec_program(char** argv, int error_fd) {
   ::setpgid(0, 0);
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig)
-    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  parity::reset_signal_state();
   ::execv(argv[0], argv + 1);
   int error = errno;
   [[maybe_unused]] ssize_t written = ::write(error_fd, &error, sizeof error);

@@ -25,6 +25,7 @@
 
 #include "captured_output.hpp"
 #include "child_watch.hpp"
+#include "default_signal_state.hpp"
 #include "launch_flows.hpp"
 #include "orphan_reaper.hpp"
 #include "pid_namespace.hpp"
@@ -90,13 +91,7 @@ struct RunChildSetup {
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
                                const char* const*) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
-    struct sigaction default_action {};
-    default_action.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig)
-      if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    reset_signal_state();
     rlimit no_core{0, 0};  // a crashing case leaves no core file in its directory
     ::setrlimit(RLIMIT_CORE, &no_core);
     shm->enter_in_child();

@@ -26,6 +26,7 @@
 #include "report_comparison.hpp"
 #include "reporter.hpp"
 #include "runner.hpp"
+#include "setup_check.hpp"
 #include "show_command.hpp"
 
 namespace {
@@ -210,6 +211,8 @@ int command_run(const CommandLine& line, const ReportCommands& report_commands) 
   if (!line.markdown_file.empty() && !baseline && !options.against_build)
     throw UsageError("--markdown: writes the comparison with --baseline or --against-build; none given");
   GateOptions gate = line.gate_options();
+  if (auto error = run_setup_error(options, {{"--json", line.json_file}, {"--junit", line.junit_file}}))
+    throw UsageError(*error);
   ReporterList reporters;
   reporters.add(std::make_unique<ConsoleReporter>(std::cout, stdout_is_tty(),
                                                   line.console_options(stdout_is_tty(), terminal_width())));
@@ -254,6 +257,7 @@ int command_record(const CommandLine& line) {
   options.check_reference = false;  // a recording is never compared with the one it replaces
   options.measure_startup_floor = false;
   require_matches(options);
+  if (auto error = run_setup_error(options, {})) throw UsageError(*error);
   ReporterList reporters;
   ConsoleOptions console = line.console_options(stdout_is_tty(), terminal_width());
   console.verbosity = Verbosity::verbose;  // every recording is worth a line

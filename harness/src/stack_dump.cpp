@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -97,6 +98,12 @@ std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& op
   targets.reserve(pids.size());
   for (int pid : pids) {
     Target target{pid, proc::command_line(pid), {}, nullptr, {}};
+    if (targets.size() >= options.max_processes) {
+      target.stack = "(no stack: only the first " + std::to_string(options.max_processes) +
+                     " processes of the tree get one)\n";
+      targets.push_back(std::move(target));
+      continue;
+    }
     if (!options.python_stacks_dir.empty() && is_python_executable(proc::executable(pid))) {
       // Named by the pid the process knows itself by (its PID namespace's: pid_namespace.hpp).
       auto file = options.python_stacks_dir / (std::to_string(proc::innermost_pid(pid)) + ".txt");
@@ -104,23 +111,36 @@ std::string dump_stacks(const std::vector<int>& pids, const StackDumpOptions& op
     }
     targets.push_back(std::move(target));
   }
-  // Every gdb at once: attaching and loading symbols dominates, and the processes are independent.
-  for (auto& target : targets)
-    if (target.python_file.empty())
-      target.gdb = std::make_unique<ToolProcess>(gdb_command(target.pid));
-
   collect_python_stacks(targets, steady_clock::now() + options.python_timeout);
 
-  auto gdb_deadline = steady_clock::now() + options.gdb_timeout;
-  for (auto& target : targets) {
-    if (!target.gdb) continue;
-    ToolResult result = target.gdb->finish(gdb_deadline);
-    if (!result.error.empty()) {
-      target.stack = "(no stack: " + result.error + ")\n";
-      continue;
+  // gdbs in rounds of max_concurrent_gdbs (attaching and loading symbols dominates, so a few run
+  // well side by side), all within gdb_timeout; those not started by then are noted.
+  std::vector<Target*> native;
+  for (auto& target : targets)
+    if (target.python_file.empty() && target.stack.empty()) native.push_back(&target);
+  const auto gdb_deadline = steady_clock::now() + options.gdb_timeout;
+  const std::size_t round_size = std::max<std::size_t>(options.max_concurrent_gdbs, 1);
+  for (std::size_t first = 0; first < native.size(); first += round_size) {
+    const std::size_t last = std::min(first + round_size, native.size());
+    for (std::size_t i = first; i < last; ++i) {
+      if (steady_clock::now() >= gdb_deadline) {
+        native[i]->stack = "(no stack: the time for stacks ran out)\n";
+        continue;
+      }
+      native[i]->gdb = std::make_unique<ToolProcess>(gdb_command(native[i]->pid));
     }
-    target.stack = trim_gdb_output(result.output);
-    if (result.timed_out) target.stack += "(gdb did not finish in time and was killed)\n";
+    for (std::size_t i = first; i < last; ++i) {
+      Target& target = *native[i];
+      if (!target.gdb) continue;
+      ToolResult result = target.gdb->finish(gdb_deadline);
+      target.gdb.reset();
+      if (!result.error.empty()) {
+        target.stack = "(no stack: " + result.error + ")\n";
+        continue;
+      }
+      target.stack = trim_gdb_output(result.output);
+      if (result.timed_out) target.stack += "(gdb did not finish in time and was killed)\n";
+    }
   }
 
   std::string text;

@@ -157,12 +157,24 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
 
   // compare = "none" is the comparator's business (it reports equal); an override with
   // compare = false turns the comparison off here, whatever it found.
-  if (comparison && expectation.compare && !comparison->comparison.equal) {
+  if (comparison && comparison->against == OutputComparison::Against::not_comparable) {
+    result.reasons.push_back(comparison->comparison.diff);
+  } else if (comparison && expectation.compare && !comparison->comparison.equal) {
     result.diff = comparison->comparison.diff;
-    if (comparison->against == OutputComparison::Against::other_impl)
-      finding(ResultCode::fail, "output differs from python");
-    else
-      finding(ResultCode::reference_changed, "output differs from the recorded CPython reference");
+    switch (comparison->against) {
+      case OutputComparison::Against::other_impl:
+        finding(ResultCode::fail, "output differs from python");
+        break;
+      case OutputComparison::Against::reference:
+        finding(ResultCode::reference_changed, "output differs from the recorded CPython reference");
+        break;
+      case OutputComparison::Against::cpp_against_reference:
+        finding(ResultCode::fail,
+                "output differs from the recorded CPython reference (the live python side failed)");
+        break;
+      case OutputComparison::Against::not_comparable:
+        break;
+    }
   }
   if (comparison) {
     result.distributions = comparison->distributions;

@@ -15,11 +15,14 @@
 namespace parity {
 
 // The output comparison a result is judged on: the cpp side against the python side, or the python
-// side against the recorded reference (a difference there is REFERENCE-CHANGED, not FAIL).
+// side against the recorded reference (a difference there is REFERENCE-CHANGED, not FAIL). When the
+// python side itself failed, the cpp side is judged against the recorded reference instead
+// (cpp_against_reference: a difference is FAIL), or, without one, not compared at all
+// (not_comparable: comparison.diff says why, as a reason; nothing fails).
 // Against the other implementation it also carries the racy case's distributions (both sides with
 // more than one run): judged as [expect.distribution] says, and kept on the result for reports.
 struct OutputComparison {
-  enum class Against { other_impl, reference };
+  enum class Against { other_impl, reference, cpp_against_reference, not_comparable };
   Comparison comparison;
   Against against = Against::other_impl;
   std::vector<VariableComparison> distributions;

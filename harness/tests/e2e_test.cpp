@@ -237,6 +237,27 @@ TEST(EndToEnd, UsageErrorsExitTwo) {
   EXPECT_EQ(run_parity(with_common({"show", "no/such_case"})).exit_code, 2);
 }
 
+// Issue 13: a broken setup fails at once with one line, before any case runs.
+TEST(EndToEnd, SetupMistakesFailBeforeAnyCaseRuns) {
+  auto expect_setup_error = [](std::vector<std::string> args, const std::string& message) {
+    args.insert(args.end(), {"--cases", fixtures.string()});
+    Invocation run = run_parity(args);
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find(message), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find("basic/passes"), std::string::npos) << "no case ran:\n" << run.output;
+  };
+  expect_setup_error({"run", "basic/", "--python", "/nonexistent/python3"},
+                     "--python /nonexistent/python3: cannot start");
+  expect_setup_error({"run", "basic/", "--python", "/bin/false"}, "--python /bin/false: not a usable Python 3");
+  expect_setup_error({"run", "basic/", "--python", "/bin/true"}, "--python /bin/true: not Python");
+  expect_setup_error({"record", "basic/", "--python", "/bin/false"}, "--python /bin/false:");
+  expect_setup_error({"run", "basic/", "--python", PARITY_PYTHON, "--json", "/nonexistent-parity-dir/r.json"},
+                     "--json /nonexistent-parity-dir/r.json: directory /nonexistent-parity-dir does not exist");
+  TempDir dir;
+  expect_setup_error({"run", "basic/", "--python", PARITY_PYTHON, "--junit", dir.path().string()},
+                     "--junit " + dir.path().string() + ": is a directory");
+}
+
 TEST(EndToEnd, ListNamesCasesAndMalformedOnes) {
   Invocation list = run_parity({"list", "--cases", fixtures.string()});
   EXPECT_EQ(list.exit_code, 1) << list.output;  // malformed fixtures
