@@ -58,9 +58,10 @@ std::optional<std::string> report_path_error(const std::filesystem::path& file, 
   const std::string prefix = std::string(option) + " " + file.string() + ": ";
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) return prefix + "is a directory";
-  std::filesystem::path dir = file.parent_path();
-  if (dir.empty()) dir = ".";
-  if (!std::filesystem::is_directory(dir, ec)) return prefix + "directory " + dir.string() + " does not exist";
+  // The reporter creates missing directories: what must be writable is the nearest one that exists.
+  std::filesystem::path dir = std::filesystem::absolute(file, ec).parent_path();
+  while (!dir.empty() && !std::filesystem::exists(dir, ec) && dir != dir.root_path()) dir = dir.parent_path();
+  if (!std::filesystem::is_directory(dir, ec)) return prefix + dir.string() + " is not a directory";
   const std::filesystem::path probe = dir / (".parity-write-probe-" + std::to_string(::getpid()));
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return prefix + "cannot write in " + dir.string() + ": " + std::strerror(errno);

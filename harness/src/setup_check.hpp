@@ -22,8 +22,9 @@ std::optional<std::string> python_setup_error(const std::string& python);
 std::optional<std::string> run_setup_error(
     const RunOptions& options, const std::vector<std::pair<std::string_view, std::string>>& reports);
 
-// Why a report cannot be written to `file` (given as `option`, e.g. "--json"): its directory is
-// missing or not writable, or the path is a directory. Empty when it can. Creates and removes a
+// Why a report cannot be written to `file` (given as `option`, e.g. "--json"): the path is a
+// directory, or its nearest existing ancestor (missing directories are created) is a file or
+// not writable. Empty when it can. Creates and removes a
 // probe file beside it.
 std::optional<std::string> report_path_error(const std::filesystem::path& file, std::string_view option);
 

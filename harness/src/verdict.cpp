@@ -155,10 +155,12 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
   for (const auto& [name, bound] : spec.metric_bounds)
     if (auto reason = unreached(name, bound, runs)) finding(ResultCode::fail, *reason);
 
+  std::string not_compared;
   // compare = "none" is the comparator's business (it reports equal); an override with
   // compare = false turns the comparison off here, whatever it found.
   if (comparison && comparison->against == OutputComparison::Against::not_comparable) {
-    result.reasons.push_back(comparison->comparison.diff);
+    // Said only of a result that passes otherwise: a failing one is explained by its own reasons.
+    not_compared = comparison->comparison.diff;
   } else if (comparison && expectation.compare && !comparison->comparison.equal) {
     result.diff = comparison->comparison.diff;
     switch (comparison->against) {
@@ -183,6 +185,8 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
         finding(ResultCode::fail, "distribution differs from python's: " + describe(distribution) + "; " +
                                       histograms_text(distribution));
   }
+
+  if (!not_compared.empty() && found == ResultCode::pass) result.reasons.push_back(not_compared);
 
   // The only place an expected failure changes a result (lit's Test.py does the same for XFAIL).
   result.code = expectation.xfail ? info(found).under_xfail : found;

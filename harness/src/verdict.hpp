@@ -18,7 +18,7 @@ namespace parity {
 // side against the recorded reference (a difference there is REFERENCE-CHANGED, not FAIL). When the
 // python side itself failed, the cpp side is judged against the recorded reference instead
 // (cpp_against_reference: a difference is FAIL), or, without one, not compared at all
-// (not_comparable: comparison.diff says why, as a reason; nothing fails).
+// (not_comparable: comparison.diff says why, as the reason of a result that passes otherwise).
 // Against the other implementation it also carries the racy case's distributions (both sides with
 // more than one run): judged as [expect.distribution] says, and kept on the result for reports.
 struct OutputComparison {

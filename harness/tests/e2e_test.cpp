@@ -257,9 +257,11 @@ TEST(EndToEnd, SetupMistakesFailBeforeAnyCaseRuns) {
   expect_setup_error({"run", "basic/", "--python", "/bin/false"}, "--python /bin/false: not a usable Python 3");
   expect_setup_error({"run", "basic/", "--python", "/bin/true"}, "--python /bin/true: not Python");
   expect_setup_error({"record", "basic/", "--python", "/bin/false"}, "--python /bin/false:");
-  expect_setup_error({"run", "basic/", "--python", PARITY_PYTHON, "--json", "/nonexistent-parity-dir/r.json"},
-                     "--json /nonexistent-parity-dir/r.json: directory /nonexistent-parity-dir does not exist");
   TempDir dir;
+  std::ofstream(dir.path() / "file") << "a file where a directory would go\n";
+  const std::string under_file = (dir.path() / "file" / "r.json").string();
+  expect_setup_error({"run", "basic/", "--python", PARITY_PYTHON, "--json", under_file},
+                     "--json " + under_file + ": " + (dir.path() / "file").string() + " is not a directory");
   expect_setup_error({"run", "basic/", "--python", PARITY_PYTHON, "--junit", dir.path().string()},
                      "--junit " + dir.path().string() + ": is a directory");
 }
