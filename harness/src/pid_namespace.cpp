@@ -201,7 +201,16 @@ std::vector<int> PidNamespaceRun::alive() const {
 }
 
 void PidNamespaceRun::signal_all(int sig) const {
-  for (int pid : alive()) ::kill(pid, sig);
+  // Each process group at once first (as the fallback does): signalled one by one, a process
+  // could see another's death before its own signal (a receiver getting EOF as the parent dies).
+  std::vector<int> living = alive();
+  std::vector<int> groups;
+  for (int pid : living)
+    if (auto stat = proc::read_stat(pid); stat && stat->pgid > 0 &&
+                                          std::find(groups.begin(), groups.end(), stat->pgid) == groups.end())
+      groups.push_back(stat->pgid);
+  for (int group : groups) ::kill(-group, sig);
+  for (int pid : living) ::kill(pid, sig);
 }
 
 bool PidNamespaceRun::wait_empty(Clock::time_point deadline) {
