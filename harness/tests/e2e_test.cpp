@@ -6,6 +6,7 @@
 // inherits it, so "nothing left" is checked by scanning /proc/*/environ for the token.
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,7 +74,41 @@ std::vector<std::string> entries_of(const fs::path& dir) {
   return names;
 }
 
+// No core file ("core", "core.<pid>": core_pattern "core" writes them into the crashing process's
+// working directory, the case's) under the fixtures; any found is reported and removed.
+void expect_no_core_files_under_fixtures() {
+  std::vector<fs::path> cores;
+  for (const auto& entry : fs::recursive_directory_iterator(fixtures)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && (name == "core" || name.rfind("core.", 0) == 0) &&
+        entry.path().extension() != ".cpp" && entry.path().extension() != ".py")
+      cores.push_back(entry.path());
+  }
+  for (const auto& core : cores) {
+    ADD_FAILURE() << "core file left: " << core;
+    fs::remove(core);
+  }
+}
+
+// Lets the programs parity starts dump core as far as this process goes (soft RLIMIT_CORE up to
+// the hard limit), so that "no core file" shows parity's own limit; restores the old limit.
+class CoreDumpsAllowed {
+ public:
+  CoreDumpsAllowed() {
+    ::getrlimit(RLIMIT_CORE, &saved_);
+    rlimit raised = saved_;
+    raised.rlim_cur = raised.rlim_max;
+    ::setrlimit(RLIMIT_CORE, &raised);
+  }
+  ~CoreDumpsAllowed() { ::setrlimit(RLIMIT_CORE, &saved_); }
+  bool allowed() const { return saved_.rlim_max != 0; }
+
+ private:
+  rlimit saved_{};
+};
+
 TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
+  CoreDumpsAllowed cores;
   TempDir dir;
   // Issue 13: nothing of the run may be left anywhere. parity and its runs put their temporary
   // files under $TMPDIR: a directory of the test's, empty again afterwards.
@@ -90,6 +125,7 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
   expect_no_process_left(run);
   EXPECT_EQ(entries_of(tmpdir), std::vector<std::string>{});
   EXPECT_EQ(sysv_objects(), sysv_before);
+  expect_no_core_files_under_fixtures();
   for (const auto& name : entries_of("/dev/shm")) {
     EXPECT_NE(name, "parity_fixture_leftover");
     // A run's private /dev/shm is ".parity-<parity pid>_<n>": none may outlive its parity (other
@@ -197,6 +233,29 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
       << junit.substr(0, 400);
   EXPECT_NE(junit.find("<testsuite name=\"hangs\""), std::string::npos);
   EXPECT_NE(junit.find("classname=\"basic.differs\" name=\"differs [fork] cpp\""), std::string::npos);
+}
+
+// Issue 13, without PID namespaces (PARITY_PID_NAMESPACE=0: the fallback of machines that cannot
+// make them): an orphan that parity adopted (as subreaper) and that SIGTERMs its new parent must not
+// end the run (it used to exit 143 without a report), and a crash leaves no core file although
+// parity itself may dump core.
+TEST(EndToEnd, WithoutPidNamespacesOrphansCannotStopParityAndCrashesLeaveNoCore) {
+  CoreDumpsAllowed cores;
+  if (!cores.allowed()) GTEST_SKIP() << "the hard RLIMIT_CORE is 0 here: no core file could be written";
+  TempDir dir;
+  ::setenv("PARITY_PID_NAMESPACE", "0", 1);
+  Invocation run = run_parity(with_common({"run", "hostile/signals_parent", "crashes/", "--start-method",
+                                           "fork", "--json", (dir.path() / "report.json").string()}));
+  ::unsetenv("PARITY_PID_NAMESPACE");
+  ASSERT_FALSE(run.deadline_hit) << run.output;
+  EXPECT_EQ(run.exit_code, 1) << run.output;  // the CRASHes
+  expect_no_process_left(run);
+  auto results = results_by_key(read_json(dir.path() / "report.json"));
+  for (const char* impl : {"python", "cpp"}) {
+    EXPECT_EQ(results[std::string("hostile/signals_parent [fork] ") + impl]["result"], "PASS") << run.output;
+    EXPECT_EQ(results[std::string("crashes/segfault [fork] ") + impl]["result"], "CRASH") << run.output;
+  }
+  expect_no_core_files_under_fixtures();
 }
 
 TEST(EndToEnd, SelectionOfPassingFixturesExitsZero) {
