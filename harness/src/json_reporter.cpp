@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <ctime>
 
 #include "comparator.hpp"
+#include "report_text.hpp"
 #include "reporter.hpp"
 
 namespace parity {
@@ -40,15 +40,6 @@ json bounded_lines(const std::vector<std::string>& lines) {
     kept.push_back("[parity: " + std::to_string(count) + " of " + std::to_string(lines.size()) +
                    " lines kept]");
   return kept;
-}
-
-std::string iso8601(std::chrono::system_clock::time_point when) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 json run_json(const NormalizedRun& run) {

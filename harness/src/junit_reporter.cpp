@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <tuple>
 
@@ -62,15 +61,6 @@ std::string details(const CaseResult& result) {
     text += "\nrerun: " + rerun_command(run->record) + "\n";
     if (!run->record.stacks.empty()) text += "\nstacks at the timeout:\n" + run->record.stacks;
   }
-  return text;
-}
-
-std::string iso8601(std::chrono::system_clock::time_point when) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
   return text;
 }
 
@@ -237,7 +227,7 @@ void JunitReporter::render(std::ostream& out, const RunSummary& summary) const {
     auto sibling = by_key.find({result.case_id, result.start_method, other});
     suite.body += testcase_xml(result, sibling == by_key.end() ? nullptr : sibling->second);
   }
-  const std::string timestamp = iso8601(context().started_at);
+  const std::string timestamp = iso8601(context().started_at, ZoneDesignator::none);
   const std::string hostname = xml_escape(context().metadata.host);
   const std::string run_properties = run_properties_xml(context());
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";

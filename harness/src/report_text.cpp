@@ -1,6 +1,8 @@
-// valid_utf8, tail_of, shown_run (report_text.hpp).
+// valid_utf8, tail_of, shown_run, iso8601 (report_text.hpp).
 
 #include "report_text.hpp"
+
+#include <ctime>
 
 namespace parity {
 
@@ -80,6 +82,15 @@ const NormalizedRun* shown_run(const CaseResult& result) {
     if (record.timed_out || !record.status || *record.status != ExitStatus::exited(0)) return &run;
   }
   return &result.runs.front();
+}
+
+std::string iso8601(std::chrono::system_clock::time_point when, ZoneDesignator zone) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, zone == ZoneDesignator::utc_z ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S", &utc);
+  return text;
 }
 
 }  // namespace parity

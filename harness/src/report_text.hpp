@@ -1,7 +1,8 @@
 #pragma once
-// Text the reporters share: outputs made safe to embed (valid UTF-8), the tail of an output, and
-// which run of a result a failure report shows.
+// Text the reporters share: outputs made safe to embed (valid UTF-8), the tail of an output,
+// which run of a result a failure report shows, and the time stamps reports carry.
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -22,6 +23,11 @@ struct TextTail {
   std::size_t omitted = 0;  // lines before the tail
 };
 TextTail tail_of(std::string_view text, std::size_t lines);
+
+// A UTC time as ISO 8601 to the second: "2026-11-26T14:40:12Z", or without the zone designator
+// for JUnit, whose Ant-derived schema has no zone in its timestamp pattern.
+enum class ZoneDesignator { utc_z, none };
+std::string iso8601(std::chrono::system_clock::time_point when, ZoneDesignator zone = ZoneDesignator::utc_z);
 
 // How many stderr lines a failure shows (console and JUnit).
 inline constexpr std::size_t stderr_tail_lines = 20;
