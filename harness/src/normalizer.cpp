@@ -48,6 +48,11 @@ bool starts_with_tag(std::string_view trimmed, std::string_view tag) {
 
 }  // namespace
 
+bool is_measure_line(std::string_view line) {
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+  return starts_with_tag(line, "@metric") || starts_with_tag(line, "@sample");
+}
+
 std::vector<std::string> split_lines(std::string_view text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
@@ -293,14 +298,16 @@ NormalizedRun Normalizer::normalize(RunRecord record) const {
     std::string_view trimmed = line;
     while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
       trimmed.remove_prefix(1);
-    if (starts_with_tag(trimmed, "@metric")) {
+    if (!is_measure_line(trimmed)) {
+      kept.push_back(std::move(line));
+    } else if (starts_with_tag(trimmed, "@metric")) {
       if (std::optional<MetricLine> metric = parse_metric_line(trimmed)) {
         run.metrics[metric->name] = metric->value;  // a repeated metric: the last value counts
         if (!metric->unit.empty()) run.metric_units[metric->name] = metric->unit;
       } else {
         run.malformed_metrics.push_back(line);
       }
-    } else if (starts_with_tag(trimmed, "@sample")) {
+    } else {
       std::optional<SampleLine> sample = parse_sample_line(trimmed);
       auto unit = sample ? run.sample_units.try_emplace(sample->name, sample->unit).first
                          : run.sample_units.end();
@@ -309,8 +316,6 @@ NormalizedRun Normalizer::normalize(RunRecord record) const {
       } else {
         run.malformed_samples.push_back(line);
       }
-    } else {
-      kept.push_back(std::move(line));
     }
   }
   run.lines = rewrite(std::move(kept));

@@ -1,8 +1,8 @@
 #pragma once
 // Turns one run's raw stdout into comparable lines: splits out @metric and @sample lines, then
-// rewrites what
-// legitimately differs between runs and implementations (pids, addresses, float formatting, and
-// whatever a case's own rules say). The rules are documented in docs/case-format.md.
+// rewrites what legitimately differs between runs and implementations (pids, addresses, float
+// formatting, and whatever a case's own rules say). The rules are documented in
+// docs/case-format.md.
 
 #include <optional>
 #include <span>
@@ -25,6 +25,10 @@ bool is_builtin_rule_set(std::string_view name);
 // Splits text into lines as a reader would: a final newline ends the last line, a trailing '\r'
 // is dropped ("a\r\nb" and "a\nb\n" are both {"a", "b"}; "" is no line).
 std::vector<std::string> split_lines(std::string_view text);
+
+// A measure line: "@metric ..." or "@sample ..." after optional leading whitespace. Measures are
+// split out of the output and never compared.
+bool is_measure_line(std::string_view line);
 
 // One parsed "@metric NAME VALUE [UNIT]" line.
 struct MetricLine {

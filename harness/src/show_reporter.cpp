@@ -57,16 +57,6 @@ std::string padded(const std::string& text, std::size_t width) {
   return columns >= width ? text : text + std::string(width - columns, ' ');
 }
 
-// "@metric ..." and "@sample ...": measures, split out of the output before comparison.
-bool is_measure_line(std::string_view line) {
-  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
-  for (std::string_view tag : {"@metric", "@sample"})
-    if (line.substr(0, tag.size()) == tag &&
-        (line.size() == tag.size() || std::isspace(static_cast<unsigned char>(line[tag.size()]))))
-      return true;
-  return false;
-}
-
 // One side's stdout for the view: raw lines, and for each its index among the normalized lines
 // (-1 for a measure line, which is never compared).
 struct ShownLines {

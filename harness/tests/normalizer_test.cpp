@@ -146,6 +146,21 @@ TEST(Normalizer, MetricsAreSplitOutOfStdout) {
   EXPECT_EQ(run.record.stdout_text.substr(0, 6), "start\n");  // the raw record is kept
 }
 
+// show's side-by-side view maps raw lines to compared ones with is_measure_line: it must drop
+// exactly the lines normalize() splits out, malformed measures included.
+TEST(Normalizer, IsMeasureLineAgreesWithWhatNormalizeSplitsOut) {
+  const Lines raw{"start", "@metric a 1", "  @sample op 3 ns", "\t@metric", "@metrics x", "@samples 1",
+                  "@sample broken", "x @metric a 1", "end"};
+  std::string text;
+  Lines expected_kept;
+  for (const auto& line : raw) {
+    text += line + "\n";
+    if (!is_measure_line(line)) expected_kept.push_back(line);
+  }
+  EXPECT_EQ(expected_kept, (Lines{"start", "@metrics x", "@samples 1", "x @metric a 1", "end"}));
+  EXPECT_EQ(Normalizer({}, {}).normalize(exited_with(text)).lines, expected_kept);
+}
+
 TEST(Normalizer, ParsesMetricLines) {
   auto metric = parse_metric_line("@metric tasks_per_s 1.5e3 1/s");
   ASSERT_TRUE(metric);
