@@ -1,5 +1,5 @@
-// ConsoleReporter: progress while running, then the summary table, failures, distributions and
-// totals (the tables and failure blocks are console_text.hpp's).
+// ConsoleReporter: progress while running, then the summary table, failures, distributions (with
+// a racy cpp result's comparison against python's runs, passing or not) and totals (the tables and failure blocks are console_text.hpp's).
 
 #include <fmt/format.h>
 
@@ -143,6 +143,8 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
     out_ << "  outcome\n" << histogram_text(result.outcome_histogram, total, "    ");
     for (const auto& [metric, histogram] : result.metric_histograms)
       out_ << "  @" << metric << "\n" << histogram_text(histogram, total, "    ");
+    if (!result.distributions.empty()) out_ << "  against python's runs\n";
+    for (const VariableComparison& comparison : result.distributions) out_ << "    " << describe(comparison) << "\n";
   }
 
   if (!quiet) out_ << performance_table(summary);

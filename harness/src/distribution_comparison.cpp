@@ -152,11 +152,16 @@ std::vector<VariableComparison> compare_distributions(
   return comparisons;
 }
 
+std::string p_value_text(double p_value, int permutations) {
+  char text[48];
+  const bool none_as_extreme = p_value * (1.0 + permutations) < 1.5;
+  std::snprintf(text, sizeof text, none_as_extreme ? "p <= %.2g" : "p = %.2g", p_value);
+  return text;
+}
+
 std::string describe(const VariableComparison& comparison) {
-  char p[48];
-  const bool none_as_extreme = comparison.p_value * (1.0 + comparison.permutations) < 1.5;
-  std::snprintf(p, sizeof p, none_as_extreme ? "p <= %.2g" : "p = %.2g", comparison.p_value);
-  std::string text = comparison.name + ": " + p + " (" + comparison.test + ")";
+  std::string text = comparison.name + ": " + p_value_text(comparison.p_value, comparison.permutations) + " (" +
+                     comparison.test + ")";
   auto only = [](const char* side, const std::vector<std::string>& values, const Histogram& histogram) {
     std::string listed;
     for (const std::string& value : values)

@@ -49,6 +49,10 @@ std::vector<VariableComparison> compare_distributions(
 // reported separately.
 std::string describe(const VariableComparison& comparison);
 
+// "p = 0.41", or "p <= 0.0001" where no relabelling was as extreme as the runs (the smallest
+// p-value `permutations` relabellings can show).
+std::string p_value_text(double p_value, int permutations);
+
 // "python {0: 13, 10: 13, 3: 4} / cpp {0: 30}".
 std::string histograms_text(const VariableComparison& comparison);
 

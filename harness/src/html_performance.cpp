@@ -1,11 +1,13 @@
 // The performance and racy-case sections of the HTML report: per benchmark operation mp, CPython
 // and the OS floor with their CIs on a log scale and the two ratios; per racy case both sides'
-// outcome and metric distributions.
+// outcome and metric distributions and the comparison of mp's runs with CPython's.
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
+#include "distribution_comparison.hpp"
 #include "html_sections.hpp"
 #include "reporter.hpp"
 #include "svg_chart.hpp"
@@ -102,6 +104,37 @@ void distributions(std::ostream& out, const json* result, const std::string& sid
   out << "</div>";
 }
 
+// The cpp result's comparison with python's runs (JSON `distributions`), or an empty array.
+const json& comparisons_of(const json* cpp) {
+  static const json none = json::array();
+  if (!cpp || !cpp->contains("distributions") || !(*cpp)["distributions"].is_array()) return none;
+  return (*cpp)["distributions"];
+}
+
+bool support_diverges(const json& comparison) {
+  return !comparison.value("only_python", json::array()).empty() || !comparison.value("only_cpp", json::array()).empty();
+}
+
+// One row per variable: the permutation test and its p-value, the values only one side shows.
+void comparison_table(std::ostream& out, const json& comparisons) {
+  if (comparisons.empty()) return;
+  out << R"(<table class="data distribution"><tr><th>mp against CPython</th><th>test</th><th class="num">p</th><th>only CPython shows</th><th>only mp shows</th></tr>)";
+  auto listed = [](const json& values) {
+    std::string text;
+    for (const json& value : values) text += (text.empty() ? "" : ", ") + value.get<std::string>();
+    return text.empty() ? std::string("–") : html_escape(text);
+  };
+  for (const json& comparison : comparisons) {
+    const bool diverges = support_diverges(comparison);
+    out << "<tr" << (diverges ? " class=\"diverges\"" : "") << "><td>" << html_escape(comparison.value("name", std::string()))
+        << "</td><td>" << html_escape(comparison.value("test", std::string())) << "</td><td class=\"num\">"
+        << html_escape(p_value_text(comparison.value("p_value", 1.0), comparison.value("permutations", 9999)))
+        << "</td><td>" << listed(comparison.value("only_python", json::array())) << "</td><td>"
+        << listed(comparison.value("only_cpp", json::array())) << "</td></tr>";
+  }
+  out << "</table>";
+}
+
 }  // namespace
 
 void performance(std::ostream& out, const ReportModel& model) {
@@ -143,19 +176,23 @@ void performance(std::ostream& out, const ReportModel& model) {
 }
 
 void racy_cases(std::ostream& out, const ReportModel& model) {
-  out << R"(<section id="racy"><h2>Racy cases</h2><p class="muted">Cases whose outcome or an @metric varied between runs, on either side: both distributions side by side.</p>)";
+  out << R"(<section id="racy"><h2>Racy cases</h2><p class="muted">Cases whose outcome or an @metric varied between runs, on either side, or whose sides show different values: both distributions side by side, then mp&#39;s runs against CPython&#39;s (a fixed-seed permutation test per variable, and the values one side shows in at least the case&#39;s min_share of its runs, 20% by default, that the other never shows; highlighted rows are such a support divergence).</p>)";
   int shown = 0;
   for (const std::string& case_id : model.cases())
     for (const std::string& method : model.methods()) {
       const json* python = model.find(case_id, method, "python");
       const json* cpp = model.find(case_id, method, "cpp");
-      if (!varies(python) && !varies(cpp)) continue;
+      const json& comparisons = comparisons_of(cpp);
+      const bool diverges = std::any_of(comparisons.begin(), comparisons.end(), support_diverges);
+      if (!varies(python) && !varies(cpp) && !diverges) continue;
       ++shown;
       out << "<div class=\"card racy\" data-case=\"" << html_escape(case_id) << "\"><h3>" << html_escape(case_id)
           << " <span class=\"where\">[" << method << "]</span></h3><div class=\"hist\">";
       distributions(out, python, "CPython", "python");
       distributions(out, cpp, "mp", "mp");
-      out << "</div></div>\n";
+      out << "</div>";
+      comparison_table(out, comparisons);
+      out << "</div>\n";
     }
   if (shown == 0) out << "<p class=\"empty\">No case varied between its runs.</p>";
   out << "</section>\n";

@@ -94,6 +94,7 @@ svg .floor .point { fill: var(--floor); } svg .floor .line, svg .floor .ci, svg 
 .sw-mp { background: var(--mp); } .sw-python { background: var(--python); } .sw-floor { background: var(--floor); }
 tr.change td.delta.worse, tr.change td.delta.better { font-weight: 600; }
 .hist { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
+table.distribution { margin-top: 10px; } tr.diverges td { color: var(--fail); font-weight: 600; }
 .bar-row { display: grid; grid-template-columns: 120px 1fr 40px; gap: 6px; align-items: center; font-size: 12px; }
 .bar-row .label { font-family: ui-monospace, monospace; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .bar { height: 12px; border-radius: 2px; } .bar.mp { background: var(--mp); } .bar.python { background: var(--python); }

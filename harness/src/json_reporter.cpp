@@ -144,6 +144,7 @@ json distributions_json(const CaseResult& result) {
                              {"test", comparison.test},
                              {"statistic", comparison.statistic},
                              {"p_value", comparison.p_value},
+                             {"permutations", comparison.permutations},
                              {"only_python", comparison.only_python},
                              {"only_cpp", comparison.only_cpp}});
   return distributions;

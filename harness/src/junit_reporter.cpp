@@ -127,7 +127,9 @@ std::string captured_output_xml(const CaseResult& result, const CaseResult* othe
 }
 
 // <properties> of a testcase: its result code, expected outcome, runs, median wall time, ratio to
-// CPython and override reason when there are any; for a benchmark result each @sample metric's
+// CPython and override reason when there are any; on a racy cpp result, each variable's comparison
+// with python's runs (distribution.NAME: the verdict's words and both histograms, and its p_value),
+// passing or not; for a benchmark result each @sample metric's
 // summary and, on cpp results, each operation's ratios to CPython and to the floor with their 95%
 // CIs.
 std::string properties_xml(const CaseResult& result) {
@@ -142,6 +144,11 @@ std::string properties_xml(const CaseResult& result) {
   if (!result.runs.empty()) property("median_wall_s", number(result.median_wall_s));
   if (result.ratio_to_python) property("ratio_to_python", number(*result.ratio_to_python));
   if (!result.override_reason.empty()) property("override_reason", result.override_reason);
+  for (const VariableComparison& comparison : result.distributions) {
+    const std::string prefix = "distribution." + comparison.name;
+    property(prefix, describe(comparison) + "; " + histograms_text(comparison));
+    property(prefix + ".p_value", number(comparison.p_value));
+  }
   for (const auto& [name, summary] : result.sample_summaries) {
     auto unit = result.sample_units.find(name);
     const std::string prefix = "sample." + name + ".";

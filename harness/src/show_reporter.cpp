@@ -128,6 +128,10 @@ void ShowReporter::report_results(const ResultBatch& batch) {
         out_ << fmt::format("  @{}: {}\n", metric, values);
       }
     }
+    if (cpp && !cpp->distributions.empty()) {
+      out_ << "cpp against python's runs:\n";
+      for (const VariableComparison& comparison : cpp->distributions) out_ << "  " << describe(comparison) << "\n";
+    }
     for (std::size_t k = 0; k < runs; ++k) {
       const NormalizedRun* a = python && k < python->runs.size() ? &python->runs[k] : nullptr;
       const NormalizedRun* b = cpp && k < cpp->runs.size() ? &cpp->runs[k] : nullptr;

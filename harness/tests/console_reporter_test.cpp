@@ -114,6 +114,25 @@ TEST(ConsoleFinalize, TableFailuresTotalsWithoutColour) {
   EXPECT_NE(text.find("FAILED\n"), std::string::npos) << text;
 }
 
+// A passing racy result shows its comparison with python's runs under its histograms, not only
+// a failing one's reason.
+TEST(ConsoleFinalize, APassingRacyResultShowsItsComparisonWithPython) {
+  RunSummary summary;
+  summary.results = racy_pair();
+  std::ostringstream out;
+  ConsoleReporter reporter(out, /*is_tty=*/false);
+  reporter.finalize(summary);
+  std::string text = out.str();
+  const std::size_t cpp = text.find("queues/racy [fork] cpp: 10 runs");
+  ASSERT_NE(cpp, std::string::npos) << text;
+  EXPECT_NE(text.find("  against python's runs\n    outcome: p = 1 (chi-square), same support\n"
+                      "    visible: p = 0.0", cpp),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("; only python: 10 (5/10 runs)\n", cpp), std::string::npos) << text;
+  EXPECT_EQ(text.find("against python's runs"), text.rfind("against python's runs")) << "cpp only: " << text;
+}
+
 TEST(ConsoleFinalize, QuietLeavesOutTheTables) {
   std::ostringstream out;
   ConsoleOptions options;

@@ -1,6 +1,6 @@
 // End-to-end: the built `parity` on the racy fixtures (harness/tests/racy_fixtures): a cpp side
 // whose metric distribution is disjoint from python's fails with both histograms in the reason;
-// one random source on both sides passes; a race the case claims but no run shows fails each side.
+// one random source on both sides passes, its comparison shown under its histograms; a race the case claims but no run shows fails each side.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -59,6 +59,12 @@ TEST(DistributionEndToEnd, DivergentDistributionsFailAndIdenticalSourcesPass) {
                 .find("metric lost_updates never reached 1 in 4 runs"),
             std::string::npos);
   EXPECT_NE(run.output.find("distribution differs from python's"), std::string::npos) << "console shows it";
+  // The passing pair's comparison is shown under its histograms too.
+  const std::size_t passing = run.output.find("distribution/one_source [fork] cpp: ");
+  ASSERT_NE(passing, std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("  against python's runs\n    outcome: p = 1 (chi-square), same support\n", passing),
+            std::string::npos)
+      << run.output;
 }
 
 }  // namespace

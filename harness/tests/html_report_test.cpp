@@ -113,6 +113,42 @@ TEST(HtmlReport, RendersEverySectionFromTheRunAndTheHistory) {
   EXPECT_EQ(page.find("url("), std::string::npos);
 }
 
+// Under the two histograms, mp's runs against CPython's: a row per variable; a case whose sides
+// never vary but differ (CPython always 10, mp always 0) is shown too, its divergence marked.
+TEST(HtmlReport, RacyCasesShowTheComparisonUnderTheHistograms) {
+  json python_race = fixture_result({.case_id = "queues/race", .impl = "python"});
+  json cpp_race = fixture_result({.case_id = "queues/race", .outcome_histogram = {{"exit:0", 7}, {"hang", 1}}});
+  cpp_race["distributions"] = json::array({{{"name", "outcome"}, {"test", "chi-square"}, {"statistic", 1.1}, {"p_value", 0.47},
+                                {"permutations", 9999}, {"only_python", json::array()}, {"only_cpp", json::array()}}});
+  json python_const = fixture_result({.case_id = "queues/constant", .impl = "python"});
+  python_const["metric_histograms"] = {{"visible", {{"10", 30}}}};
+  json cpp_const = fixture_result({.case_id = "queues/constant"});
+  cpp_const["metric_histograms"] = {{"visible", {{"0", 30}}}};
+  cpp_const["distributions"] = json::array({{{"name", "visible"}, {"test", "chi-square"}, {"statistic", 60.0},
+                                 {"p_value", 0.0001}, {"permutations", 9999}, {"only_python", json::array({"10"})},
+                                 {"only_cpp", json::array({"0"})}}});
+  json python_same = fixture_result({.case_id = "queues/same", .impl = "python"});
+  json cpp_same = fixture_result({.case_id = "queues/same"});
+  cpp_same["distributions"] = json::array({{{"name", "outcome"}, {"test", "chi-square"}, {"statistic", 0.0}, {"p_value", 1.0},
+                                {"permutations", 9999}, {"only_python", json::array()}, {"only_cpp", json::array()}}});
+  json run = fixture_report("2026-11-26T02:00:00Z", "abcdef0123456789",
+                            {python_race, cpp_race, python_const, cpp_const, python_same, cpp_same});
+  std::ostringstream out;
+  render_html_report(out, {&run, nullptr});
+  const std::string page = out.str();
+  const std::string racy = page.substr(page.find("<section id=\"racy\">"));
+  EXPECT_EQ(count(racy, "<div class=\"card racy\""), 2) << "queues/same neither varies nor differs";
+  EXPECT_EQ(racy.find("data-case=\"queues/same\""), std::string::npos);
+  EXPECT_EQ(count(racy, "<table class=\"data distribution\">"), 2);
+  EXPECT_NE(racy.find("<tr><td>outcome</td><td>chi-square</td><td class=\"num\">p = 0.47</td><td>–</td><td>–</td></tr>"),
+            std::string::npos)
+      << racy;
+  EXPECT_NE(racy.find("<tr class=\"diverges\"><td>visible</td><td>chi-square</td><td class=\"num\">p &lt;= 0.0001</td>"
+                      "<td>10</td><td>0</td></tr>"),
+            std::string::npos)
+      << racy;
+}
+
 TEST(HtmlReport, WithoutHistoryTheHistorySectionsSaySo) {
   json run = sample_run();
   std::ostringstream out;

@@ -96,6 +96,23 @@ TEST(JunitReporter, TestcasePropertiesCarryRatioAndOverrideReason) {
   EXPECT_NE(xml.find("<property name=\"median_wall_s\" value=\"0.02\"/>"), std::string::npos) << xml;
 }
 
+// A passing racy cpp result carries its comparison with python's runs as properties, with both
+// histograms; the python result has none.
+TEST(JunitReporter, RacyResultsCarryTheirDistributionComparisonWhenPassing) {
+  RunSummary summary;
+  summary.results = racy_pair();
+  std::string xml = render(summary);
+  EXPECT_NE(xml.find("<property name=\"distribution.outcome\" value=\"outcome: p = 1 (chi-square), same "
+                     "support; python {exit:0: 10} / cpp {exit:0: 10}\"/>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("; only python: 10 (5/10 runs); python {0: 5, 10: 5} / cpp {0: 10}\"/>"), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<property name=\"distribution.visible.p_value\" value=\"0.0"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("distribution.visible\""), xml.rfind("distribution.visible\"")) << "cpp only: " << xml;
+}
+
 // A failure carries its stdout, the last 20 stderr lines of both sides and how to rerun each.
 TEST(JunitReporter, FailuresCarryStdoutStderrTailsAndRerunCommands) {
   std::string xml = render(sample_summary());

@@ -129,6 +129,15 @@ TEST(ShowReporter, SeveralRunsShowDistributionsAndTheFirstFailingRun) {
   EXPECT_NE(text.find("cpp (exit:1,"), std::string::npos) << text;
 }
 
+TEST(ShowReporter, SeveralRunsShowTheComparisonWithPythonEvenWhenBothPass) {
+  std::string text = show(racy_pair());
+  EXPECT_NE(text.find("  @visible: 0 x10\ncpp against python's runs:\n  outcome: p = 1 (chi-square), same support\n"
+                      "  visible: p = 0.0"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("only python: 10 (5/10 runs)"), std::string::npos) << text;
+}
+
 TEST(ShowReporter, StacksFoldedUnlessFullStacks) {
   std::ifstream in(std::filesystem::path(PARITY_FIXTURES_DIR).parent_path() / "stacks" / "queue_join_deadlock.txt");
   std::string stacks((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
