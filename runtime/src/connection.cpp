@@ -10,100 +10,13 @@
 #include <climits>
 #include <cstring>
 
-#include "mp/detail/connection_io.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/os_error.hpp"
 #include "mp/detail/queue_core.hpp"
 
 namespace mp {
 
 namespace detail {
-
-void ignore_sigpipe_once() noexcept {
-  // CPython ignores SIGPIPE at startup, so a write to a pipe nobody reads raises BrokenPipeError
-  // instead of killing the process. Only a default disposition is changed.
-  static const bool done = [] {
-    struct sigaction current {};
-    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-      signal(SIGPIPE, SIG_IGN);
-    }
-    return true;
-  }();
-  (void)done;
-}
-
-void write_all(int fd, const iovec* parts, int count, std::error_code& ec) noexcept {
-  ec.clear();
-  iovec local[4];
-  std::vector<iovec> many;
-  iovec* iov = local;
-  if (count > 4) {
-    many.assign(parts, parts + count);
-    iov = many.data();
-  } else {
-    std::memcpy(local, parts, sizeof(iovec) * static_cast<std::size_t>(count));
-  }
-  while (count > 0) {
-    ssize_t n = (count == 1) ? ::write(fd, iov[0].iov_base, iov[0].iov_len)
-                             : ::writev(fd, iov, count < IOV_MAX ? count : IOV_MAX);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ec = last_error();
-      return;
-    }
-    auto written = static_cast<std::size_t>(n);
-    while (count > 0 && written >= iov[0].iov_len) {
-      written -= iov[0].iov_len;
-      ++iov;
-      --count;
-    }
-    if (count > 0) {
-      iov[0].iov_base = static_cast<char*>(iov[0].iov_base) + written;
-      iov[0].iov_len -= written;
-    }
-    // Skip empty parts so a finished write never issues a zero-length write.
-    while (count > 0 && iov[0].iov_len == 0) {
-      ++iov;
-      --count;
-    }
-  }
-}
-
-std::size_t read_exact(int fd, char* out, std::size_t size, std::error_code& ec) noexcept {
-  ec.clear();
-  std::size_t got = 0;
-  while (got < size) {
-    ssize_t n = ::read(fd, out + got, size - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ec = last_error();
-      return got;
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  return got;
-}
-
-void read_exact_or_throw(int fd, char* out, std::size_t size) {
-  std::error_code ec;
-  std::size_t got = read_exact(fd, out, size, ec);
-  throw_if(ec);
-  if (got == size) return;
-  if (got == 0 && size > 0) throw EOFError();
-  throw OSError("got end of file during message");
-}
-
-std::int64_t read_frame_length(int fd) {
-  char header[8];
-  read_exact_or_throw(fd, header, 4);
-  auto size = static_cast<std::int32_t>(static_cast<std::uint32_t>(read_be(header, 4)));
-  if (size == -1) {
-    read_exact_or_throw(fd, header, 8);
-    return static_cast<std::int64_t>(read_be(header, 8));
-  }
-  // CPython reads a negative length as an empty message.
-  return size < 0 ? 0 : size;
-}
 
 std::string python_bytes_repr(std::string_view bytes) {
   const bool has_single = bytes.find('\'') != std::string_view::npos;
@@ -268,7 +181,7 @@ bool Connection::poll(std::optional<std::chrono::duration<double>> timeout) {
 
 std::pair<Connection, Connection> Pipe(bool duplex) {
   int there[2], back[2];
-  if (::pipe2(there, O_CLOEXEC) != 0) detail::throw_if(detail::last_error());
+  if (::pipe2(there, O_CLOEXEC) != 0) detail::throw_last_error();
   if (!duplex) return {Connection(there[0], true, false), Connection(there[1], false, true)};
   if (::pipe2(back, O_CLOEXEC) != 0) {
     std::error_code ec = detail::last_error();

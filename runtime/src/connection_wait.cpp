@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mp/connection.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/os_error.hpp"
 #include "mp/detail/queue_core.hpp"
 
@@ -46,23 +47,18 @@ std::vector<std::size_t> wait_ready(std::span<const int> fds,
   for (std::size_t i = 0; i < fds.size(); ++i) polled[i] = pollfd{fds[i], POLLIN, 0};
   const timespec start = monotonic_now();
   const double limit = timeout ? std::max(0.0, timeout->count()) : 0.0;
-  for (;;) {
+  // After EINTR, what is left of the timeout (nothing: a poll that returns at once).
+  const int n = retry_on_eintr([&] {
     timespec remaining{};
     if (timeout) remaining = to_timespec(limit - seconds_between(start, monotonic_now()));
-    int n = ::ppoll(polled.data(), polled.size(), timeout ? &remaining : nullptr, nullptr);
-    if (n < 0) {
-      if (errno == EINTR) {
-        if (timeout && seconds_between(start, monotonic_now()) >= limit) return {};
-        continue;
-      }
-      throw_if(last_error());
-    }
-    std::vector<std::size_t> ready;
-    for (std::size_t i = 0; i < polled.size(); ++i) {
-      if (polled[i].revents != 0) ready.push_back(i);
-    }
-    return ready;
+    return ::ppoll(polled.data(), polled.size(), timeout ? &remaining : nullptr, nullptr);
+  });
+  if (n < 0) throw_last_error();
+  std::vector<std::size_t> ready;
+  for (std::size_t i = 0; i < polled.size(); ++i) {
+    if (polled[i].revents != 0) ready.push_back(i);
   }
+  return ready;
 }
 
 }  // namespace mp::detail

@@ -42,7 +42,7 @@ int import_fd(std::uint32_t index) {
     throw RuntimeError("import_fd(): no descriptor " + std::to_string(index) + " was received");
   }
   int fd = fcntl(import_scope->received_[index], F_DUPFD_CLOEXEC, 0);
-  if (fd < 0) throw ErrnoError(errno);
+  if (fd < 0) throw_last_error();
   return fd;
 }
 

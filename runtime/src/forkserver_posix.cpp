@@ -21,7 +21,9 @@
 #include <tuple>
 
 #include "forkserver_protocol.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/lifecycle.hpp"
+#include "mp/detail/os_error.hpp"
 #include "mp/errors.hpp"
 #include "mp/serialize.hpp"
 #include "process_internal.hpp"
@@ -78,17 +80,13 @@ void stop_server() {
   const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, c.server_pid, 0));
   if (pidfd >= 0) {
     pollfd exited{pidfd, POLLIN, 0};
-    int r;
-    do {
-      r = ::poll(&exited, 1, kServerExitTimeoutMs);
-    } while (r < 0 && errno == EINTR);
+    const int r = retry_on_eintr([&] { return ::poll(&exited, 1, kServerExitTimeoutMs); });
     ::close(pidfd);
     if (r == 0) ::kill(c.server_pid, SIGKILL);  // still there after the timeout
   } else {
     ::kill(c.server_pid, SIGKILL);  // cannot wait for it without polling: end it now
   }
-  while (::waitpid(c.server_pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
+  retry_on_eintr([&] { return ::waitpid(c.server_pid, nullptr, 0); });
   c.server_pid = 0;
 }
 
@@ -102,18 +100,15 @@ void forget_after_fork() {
 
 int connect_and_authenticate(const std::string& address, const std::string& authkey) {
   int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw_os_error(errno);
+  if (fd < 0) throw_last_error();
   sockaddr_un un{};
   un.sun_family = AF_UNIX;
   std::strncpy(un.sun_path, address.c_str(), sizeof un.sun_path - 1);
-  int r;
-  do {
-    r = ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un);
-  } while (r != 0 && errno == EINTR);
+  const int r = retry_on_eintr([&] { return ::connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof un); });
   if (r != 0) {
     int error = errno;
     ::close(fd);
-    throw_os_error(error);
+    throw ErrnoError(error);
   }
   try {
     answer_challenge(fd, authkey);
@@ -129,11 +124,11 @@ void start_server(ClientState& c) {
   // $TMPDIR as Python's tempfile.mkdtemp; mkdtemp creates the directory with mode 0700.
   const char* tmp = std::getenv("TMPDIR");
   std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mp-forkserver-XXXXXX";
-  if (::mkdtemp(templ.data()) == nullptr) throw_os_error(errno);
+  if (::mkdtemp(templ.data()) == nullptr) throw_last_error();
   std::string dir = templ;
   std::string address = dir + "/forkserver";
   int listener = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  if (listener < 0) throw_os_error(errno);
+  if (listener < 0) throw_last_error();
   sockaddr_un un{};
   un.sun_family = AF_UNIX;
   std::strncpy(un.sun_path, address.c_str(), sizeof un.sun_path - 1);
@@ -144,7 +139,7 @@ void start_server(ClientState& c) {
     if (alive[0] >= 0) ::close(alive[0]), ::close(alive[1]);
     if (setup[0] >= 0) ::close(setup[0]), ::close(setup[1]);
     remove_socket_dir(dir, address);
-    throw_os_error(error);
+    throw ErrnoError(error);
   };
   if (address.size() >= sizeof un.sun_path) fail(ENAMETOOLONG);
   if (::bind(listener, reinterpret_cast<sockaddr*>(&un), sizeof un) != 0) fail(errno);
@@ -264,13 +259,13 @@ std::shared_ptr<Popen> start_forkserver(Process& process) {
   const std::int32_t process_group = static_cast<std::int32_t>(::getpgrp());
   std::string bytes = dumps(prep);
   int status[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) != 0) throw_os_error(errno);
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status) != 0) throw_last_error();
   int data[2];  // a socket rather than a pipe: a child that died before reading means EPIPE, not SIGPIPE
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, data) != 0) {
     int error = errno;
     ::close(status[0]);
     ::close(status[1]);
-    throw_os_error(error);
+    throw ErrnoError(error);
   }
   // A small process object is written before the request, so the child finds it waiting rather
   // than sleeping until the client gets there; a large one (past the socket buffer) after.

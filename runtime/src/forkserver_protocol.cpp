@@ -11,6 +11,8 @@
 
 #include <cstring>
 
+#include "mp/detail/fd_io.hpp"
+#include "mp/detail/os_error.hpp"
 #include "mp/errors.hpp"
 #include "process_internal.hpp"
 
@@ -37,9 +39,9 @@ std::string nonce() {
   std::string bytes(kNonceSize, '\0');
   std::size_t got = 0;
   while (got < bytes.size()) {
-    ssize_t n = ::getrandom(bytes.data() + got, bytes.size() - got, 0);
-    if (n < 0 && errno != EINTR) throw_os_error(errno);
-    if (n > 0) got += static_cast<std::size_t>(n);
+    const ssize_t n = retry_on_eintr([&] { return ::getrandom(bytes.data() + got, bytes.size() - got, 0); });
+    if (n < 0) throw_last_error();
+    got += static_cast<std::size_t>(n);
   }
   return bytes;
 }
@@ -93,11 +95,8 @@ void send_packet(int fd, std::string_view bytes, const std::vector<int>& fds) {
     cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
     std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
   }
-  ssize_t n;
-  do {
-    n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) throw_os_error(errno);
+  const ssize_t n = retry_on_eintr([&] { return ::sendmsg(fd, &msg, MSG_NOSIGNAL); });
+  if (n < 0) throw_last_error();
 }
 
 bool recv_packet(int fd, std::string& bytes, std::vector<int>& fds, std::size_t max_size) {
@@ -109,11 +108,8 @@ bool recv_packet(int fd, std::string& bytes, std::vector<int>& fds, std::size_t 
   msg.msg_iovlen = 1;
   msg.msg_control = control.data();
   msg.msg_controllen = control.size();
-  ssize_t n;
-  do {
-    n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) throw_os_error(errno);
+  const ssize_t n = retry_on_eintr([&] { return ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC); });
+  if (n < 0) throw_last_error();
   fds.clear();
   for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
     if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "forkserver_protocol.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/serialize.hpp"
 #include "process_internal.hpp"
 
@@ -78,7 +79,7 @@ void reap_children(Server& s) {
     if (it == s.status_fds.end()) continue;
     std::int32_t code = exitcode_from_status(status);
     try {
-      write_all(it->second, &code, sizeof code);
+      send_all(it->second, std::string_view(reinterpret_cast<const char*>(&code), sizeof code));
     } catch (...) {
       // The client is gone; nobody waits for this code.
     }
@@ -131,7 +132,7 @@ void serve_request(Server& s, const std::string& body, std::vector<int>& fds) {
   }
   std::int32_t reported = pid;
   try {
-    write_all(status_fd, &reported, sizeof reported);
+    send_all(status_fd, std::string_view(reinterpret_cast<const char*>(&reported), sizeof reported));
   } catch (...) {
   }
   s.status_fds[pid] = status_fd;
@@ -187,11 +188,7 @@ void forkserver_main(int argc, char** argv) {
   for (;;) {
     std::vector<pollfd> pfds = {{s.alive, POLLIN, 0}, {s.listener, POLLIN, 0}, {s.signals, POLLIN, 0}};
     for (int fd : s.clients) pfds.push_back({fd, POLLIN, 0});
-    int n = ::poll(pfds.data(), pfds.size(), -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
+    if (retry_on_eintr([&] { return ::poll(pfds.data(), pfds.size(), -1); }) < 0) break;
     if (pfds[0].revents != 0) break;  // the starter is gone
     if (pfds[2].revents != 0) {
       if (read_signals(s)) break;

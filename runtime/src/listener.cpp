@@ -16,7 +16,7 @@
 #include <mutex>
 
 #include "mp/connection.hpp"
-#include "mp/detail/connection_io.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/lifecycle.hpp"
 #include "mp/detail/os_error.hpp"
 
@@ -44,11 +44,8 @@ std::string random_bytes(std::size_t n) {
   std::string out(n, '\0');
   std::size_t got = 0;
   while (got < n) {
-    ssize_t r = ::getrandom(out.data() + got, n - got, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      detail::throw_if(detail::last_error());
-    }
+    const ssize_t r = detail::retry_on_eintr([&] { return ::getrandom(out.data() + got, n - got, 0); });
+    if (r < 0) detail::throw_last_error();
     got += static_cast<std::size_t>(r);
   }
   return out;
@@ -187,7 +184,7 @@ Listener::Listener(ListenerOptions options) : state_(std::make_shared<State>()) 
     address = InetAddress{"127.0.0.1", 0};
   } else {
     char pattern[] = "/tmp/pymp-XXXXXXXX";
-    if (::mkdtemp(pattern) == nullptr) detail::throw_if(detail::last_error());
+    if (::mkdtemp(pattern) == nullptr) detail::throw_last_error();
     temp_dir = pattern;
     address = temp_dir + "/listener-" + random_name(8);
   }
@@ -198,7 +195,7 @@ Listener::Listener(ListenerOptions options) : state_(std::make_shared<State>()) 
   int fd = ::socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     remove_temp_dir();
-    detail::throw_if(detail::last_error());
+    detail::throw_last_error();
   }
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -235,11 +232,9 @@ Connection Listener::accept() {
   if (listen_fd < 0) throw OSError("listener is closed");
   sockaddr_storage peer{};
   socklen_t length = sizeof peer;
-  int fd;
-  do {
-    fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) detail::throw_if(detail::last_error());
+  const int fd = detail::retry_on_eintr(
+      [&] { return ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC); });
+  if (fd < 0) detail::throw_last_error();
   {
     std::lock_guard lock(state_->mutex);
     state_->last_accepted = from_sockaddr(peer, length);
@@ -265,13 +260,10 @@ Connection Client(const Address& address, std::optional<std::string> authkey) {
   detail::ignore_sigpipe_once();
   validate_family(address_family(address));
   int fd = ::socket(is_unix(address) ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) detail::throw_if(detail::last_error());
+  if (fd < 0) detail::throw_last_error();
   sockaddr_storage storage{};
   socklen_t length = to_sockaddr(address, storage);
-  int rc;
-  do {
-    rc = ::connect(fd, reinterpret_cast<sockaddr*>(&storage), length);
-  } while (rc != 0 && errno == EINTR);
+  const int rc = detail::retry_on_eintr([&] { return ::connect(fd, reinterpret_cast<sockaddr*>(&storage), length); });
   if (rc != 0) {
     std::error_code ec = detail::last_error();
     ::close(fd);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "manager_internal.hpp"
-#include "mp/detail/connection_io.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/lifecycle.hpp"
 #include "mp/detail/manager_protocol.hpp"
 #include "mp/detail/os_error.hpp"
@@ -36,11 +36,8 @@ bool FrameReader::fill(int fd, std::size_t bytes) {
     if (buffer_.size() < bytes) buffer_.resize(std::max({bytes, 2 * buffer_.size(), kReadChunk}));
   }
   while (end_ - start_ < bytes) {
-    ssize_t n = ::read(fd, buffer_.data() + end_, buffer_.size() - end_);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_if(last_error());
-    }
+    const ssize_t n = retry_on_eintr([&] { return ::read(fd, buffer_.data() + end_, buffer_.size() - end_); });
+    if (n < 0) throw_last_error();
     if (n == 0) {
       if (end_ == start_) return false;
       throw OSError("got end of file during message");

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "manager_internal.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/manager_protocol.hpp"
 #include "mp/detail/manager_repr.hpp"
 #include "mp/process.hpp"
@@ -141,11 +142,7 @@ void accept_clients(std::shared_ptr<ServerState> state, std::shared_ptr<Listener
 
 // Blocks until one of fds is readable (or hung up).
 void wait_any(std::vector<pollfd> fds) {
-  for (;;) {
-    int n = ::poll(fds.data(), fds.size(), -1);
-    if (n > 0) return;
-    if (n < 0 && errno != EINTR) return;
-  }
+  retry_on_eintr([&] { return ::poll(fds.data(), fds.size(), -1); });
 }
 
 }  // namespace

@@ -61,4 +61,6 @@ void throw_if(const std::error_code& ec, const std::string& filename) {
 
 std::error_code last_error() noexcept { return {errno, std::system_category()}; }
 
+void throw_last_error(const std::string& filename) { throw ErrnoError(errno, filename); }
+
 }  // namespace mp::detail

@@ -1,7 +1,6 @@
 // OwnerWatch: a child's watch on the process that started it (owner_watch.hpp).
 #include "owner_watch.hpp"
 
-#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,6 +10,7 @@
 
 #include <cstdint>
 
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/os_error.hpp"
 
 namespace mp::detail {
@@ -22,10 +22,7 @@ constexpr std::size_t kWatchStackBytes = 1024 * 1024;
 
 void* kill_this_process_when_readable(void* pidfd_arg) {
   pollfd watched{static_cast<int>(reinterpret_cast<std::intptr_t>(pidfd_arg)), POLLIN, 0};
-  int ready;
-  do {
-    ready = ::poll(&watched, 1, -1);
-  } while (ready < 0 && errno == EINTR);
+  const int ready = retry_on_eintr([&] { return ::poll(&watched, 1, -1); });
   // Readable: the owner has ended, and with it every reader of what this process would send.
   if (ready == 1) ::kill(::getpid(), SIGKILL);
   return nullptr;
@@ -35,7 +32,7 @@ void* kill_this_process_when_readable(void* pidfd_arg) {
 
 OwnerWatch watch_this_process() {
   OwnerWatch owner{static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0))};  // close-on-exec
-  if (owner.pidfd < 0) throw_if(last_error());
+  if (owner.pidfd < 0) throw_last_error();
   return owner;
 }
 
@@ -45,7 +42,7 @@ void die_with_owner(OwnerWatch owner) {
   // thread placed on one gets the id of a parent thread, which ThreadSanitizer still counts as
   // live ("dup thread with used id").
   void* stack = ::mmap(nullptr, kWatchStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) throw_if(last_error());
+  if (stack == MAP_FAILED) throw_last_error();
   pthread_attr_t attributes;
   ::pthread_attr_init(&attributes);
   ::pthread_attr_setstack(&attributes, stack, kWatchStackBytes);

@@ -34,8 +34,10 @@
 #include <mutex>
 #include <thread>
 
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/lifecycle.hpp"
 #include "mp/detail/os_error.hpp"
+#include "mp/detail/wire.hpp"
 #include "mp/process.hpp"
 #include "pool_internal.hpp"
 
@@ -221,18 +223,14 @@ struct PoolCore::State final : JobAwaiter {
     worker.lazy = pending.empty() && worker.running->job.get() == submitted && submitted->has_awaiter();
     watch_channel(worker, !worker.lazy);
     const std::string& frame = worker.running->task.frame;
-    std::size_t sent = 0;
-    while (sent < frame.size()) {
-      ssize_t n = ::write(worker.task_fd, frame.data() + sent, frame.size() - sent);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        // The worker is gone (EPIPE; SIGPIPE is ignored) and never got the task: its exit, next,
-        // hands the task to another worker (retire()).
-        worker.eof = true;
-        watch_channel(worker, false);
-        break;
-      }
-      sent += static_cast<std::size_t>(n);
+    const iovec whole{const_cast<char*>(frame.data()), frame.size()};
+    std::error_code ec;
+    write_all(worker.task_fd, &whole, 1, ec);
+    if (ec) {
+      // The worker is gone (EPIPE; SIGPIPE is ignored) and never got the task: its exit, next,
+      // hands the task to another worker (retire()).
+      worker.eof = true;
+      watch_channel(worker, false);
     }
   }
 
@@ -263,13 +261,14 @@ struct PoolCore::State final : JobAwaiter {
     if (!worker.eof) {
       for (;;) {
         if (worker.inbox.size() - worker.inbox_used < 64 * 1024) worker.inbox.resize(worker.inbox_used + 64 * 1024);
-        ssize_t n = ::read(worker.fd, worker.inbox.data() + worker.inbox_used, worker.inbox.size() - worker.inbox_used);
+        const ssize_t n = retry_on_eintr([&] {
+          return ::read(worker.fd, worker.inbox.data() + worker.inbox_used, worker.inbox.size() - worker.inbox_used);
+        });
         if (n > 0) {
           worker.inbox_used += static_cast<std::size_t>(n);
           if (worker.inbox_used < worker.inbox.size()) break;  // took all there was
           continue;
         }
-        if (n < 0 && errno == EINTR) continue;
         if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
           worker.eof = true;
           watch_channel(worker, false);
@@ -283,19 +282,26 @@ struct PoolCore::State final : JobAwaiter {
   // Each whole result in the inbox completes the running task; the worker then takes the next one.
   void parse(Worker& worker, std::vector<Delivery>& deliveries) {
     std::size_t at = 0;
-    while (worker.inbox_used - at >= kResultHeaderSize) {
-      std::uint32_t size = 0;
-      std::memcpy(&size, worker.inbox.data() + at, 4);
+    while (worker.inbox_used - at >= 4) {
+      const char* frame = worker.inbox.data() + at;
+      const std::size_t have = worker.inbox_used - at;
+      std::size_t header = 4;
+      std::uint64_t size = read_be(frame, 4);
+      if (size == 0xffffffffu) {
+        if (have < 12) break;
+        header = 12;
+        size = read_be(frame + 4, 8);
+      }
       if (size == 0) {  // not a frame a worker writes: stop reading it; its exit reports the task
         worker.eof = true;
         watch_channel(worker, false);
         break;
       }
-      if (worker.inbox_used - at < 4 + static_cast<std::size_t>(size)) break;
+      if (have < header + size) break;
       TaskOutcome outcome;
-      outcome.kind = static_cast<TaskOutcome::Kind>(worker.inbox[at + 4]);
-      outcome.bytes.assign(worker.inbox.data() + at + kResultHeaderSize, size - 1);
-      at += 4 + size;
+      outcome.kind = static_cast<TaskOutcome::Kind>(frame[header]);
+      outcome.bytes.assign(frame + header + 1, static_cast<std::size_t>(size - 1));
+      at += header + static_cast<std::size_t>(size);
       if (worker.running) {
         deliveries.push_back({std::move(worker.running->job), worker.running->task.index, std::move(outcome)});
         worker.running.reset();
@@ -397,24 +403,24 @@ struct PoolCore::State final : JobAwaiter {
     const int sentinel = worker.sentinel;
     std::vector<Delivery> deliveries;
     auto mine = [&] { return worker.running && worker.running->job.get() == &job && !worker.eof; };
+    // Milliseconds left until the deadline; -1: none.
+    auto timeout_ms = [&] {
+      if (look_only) return 0;
+      if (!deadline) return -1;
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      return static_cast<int>(std::max<std::int64_t>(0, left.count()));
+    };
     while (mine()) {
-      int timeout_ms = -1;
-      if (deadline && !look_only) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
-        timeout_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
-      } else if (look_only) {
-        timeout_ms = 0;
-      }
       lock.unlock();
       pollfd fds[2] = {{fd, POLLIN, 0}, {sentinel, POLLIN, 0}};
-      int n = ::poll(fds, 2, timeout_ms);
+      const int n = retry_on_eintr([&] { return ::poll(fds, 2, timeout_ms()); });
       lock.lock();
       if (n > 0 && fds[0].revents != 0) drain(worker, deliveries);
       if (n > 0 && fds[1].revents != 0 && mine()) {
         drain(worker, deliveries);  // what it sent before it ended; the result thread retires it
         break;
       }
-      if (n == 0 || (n < 0 && errno != EINTR) || look_only) break;  // timed out
+      if (n <= 0 || look_only) break;  // timed out
     }
     if (mine() && deadline && !look_only) worker.lazy = false;  // gave up waiting: the result thread collects it
     worker.claimed = false;
@@ -446,8 +452,9 @@ struct PoolCore::State final : JobAwaiter {
         }
         if (start_failed) timeout_ms = 100;
       }
-      int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), timeout_ms);
-      if (n < 0 && errno != EINTR) throw ErrnoError(errno);
+      const int n =
+          retry_on_eintr([&] { return ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), timeout_ms); });
+      if (n < 0) throw_last_error();
       {
         std::lock_guard lock(mutex);
         if (phase == Phase::terminate) return;
@@ -517,9 +524,9 @@ PoolCore::PoolCore(PoolCoreOptions options) : options_(options), state_(std::mak
   if (options_.maxtasksperchild < 0) throw ValueError("maxtasksperchild must be a positive int or None");
   process_class_for(options_.start_method);
   state_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (state_->wake_fd < 0) throw ErrnoError(errno);
+  if (state_->wake_fd < 0) throw_last_error();
   state_->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
-  if (state_->epoll_fd < 0) throw ErrnoError(errno);
+  if (state_->epoll_fd < 0) throw_last_error();
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = 0;

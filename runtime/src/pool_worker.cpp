@@ -11,8 +11,10 @@
 #include <set>
 #include <typeinfo>
 
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/function_identity.hpp"
 #include "mp/detail/os_error.hpp"
+#include "mp/detail/wire.hpp"
 #include "pool_internal.hpp"
 
 namespace mp::detail {
@@ -37,30 +39,33 @@ class TaskReader {
   bool next(std::string_view& body) {
     discard_consumed();
     for (;;) {
-      if (used_ - begin_ >= 4) {
-        std::uint32_t size = 0;
-        std::memcpy(&size, buffer_.data() + begin_, 4);
-        const std::size_t whole = 4 + static_cast<std::size_t>(size);
-        if (used_ - begin_ >= whole) {
-          body = std::string_view(buffer_.data() + begin_ + 4, size);
-          consumed_ = whole;
-          return true;
+      const char* frame = buffer_.data() + begin_;
+      const std::size_t have = used_ - begin_;
+      std::size_t need = 4;  // bytes of this frame needed to go on: its header, then all of it
+      if (have >= 4) {
+        std::size_t header = 4;
+        std::uint64_t size = read_be(frame, 4);
+        if (size == 0xffffffffu) {
+          header = need = 12;
+          if (have >= 12) size = read_be(frame + 4, 8);
         }
-        if (buffer_.size() - begin_ < whole) {
-          compact();
-          if (buffer_.size() < whole) buffer_.resize(whole);
+        if (have >= header) {
+          need = header + static_cast<std::size_t>(size);
+          if (have >= need) {
+            body = std::string_view(frame + header, static_cast<std::size_t>(size));
+            consumed_ = need;
+            return true;
+          }
         }
-      } else if (buffer_.size() - used_ < 4) {
+      }
+      if (buffer_.size() - begin_ < need) {
         compact();
+        if (buffer_.size() < need) buffer_.resize(need);
       }
-      ssize_t n = ::read(fd_, buffer_.data() + used_, buffer_.size() - used_);
-      if (n > 0) {
-        used_ += static_cast<std::size_t>(n);
-      } else if (n == 0) {
-        return false;
-      } else if (errno != EINTR) {
-        throw ErrnoError(errno);
-      }
+      const ssize_t n = retry_on_eintr([&] { return ::read(fd_, buffer_.data() + used_, buffer_.size() - used_); });
+      if (n < 0) throw_last_error();
+      if (n == 0) return false;
+      used_ += static_cast<std::size_t>(n);
     }
   }
 
@@ -81,28 +86,14 @@ class TaskReader {
   std::size_t begin_ = 0, used_ = 0, consumed_ = 0;
 };
 
-// Writes header then body with as few system calls as the pipe allows (one, usually).
+// Writes header then body with as few system calls as the pipe allows (one, usually). SIGPIPE is
+// ignored (Connection): EPIPE instead.
 void write_all_parts(int fd, std::string_view header, std::string_view body) {
-  iovec parts[2] = {{const_cast<char*>(header.data()), header.size()}, {const_cast<char*>(body.data()), body.size()}};
-  iovec* part = parts;
-  int count = body.empty() ? 1 : 2;
-  while (count > 0) {
-    ssize_t n = ::writev(fd, part, count);  // SIGPIPE is ignored (Connection): EPIPE instead
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw ErrnoError(errno);
-    }
-    auto left = static_cast<std::size_t>(n);
-    while (count > 0 && left >= part->iov_len) {
-      left -= part->iov_len;
-      ++part;
-      --count;
-    }
-    if (count > 0) {
-      part->iov_base = static_cast<char*>(part->iov_base) + left;
-      part->iov_len -= left;
-    }
-  }
+  const iovec parts[2] = {{const_cast<char*>(header.data()), header.size()},
+                          {const_cast<char*>(body.data()), body.size()}};
+  std::error_code ec;
+  write_all(fd, parts, body.empty() ? 1 : 2, ec);
+  throw_if(ec);
 }
 
 }  // namespace
@@ -165,11 +156,12 @@ void pool_worker_main(Connection tasks, Connection results, PoolInitializer init
       auto [type, message] = describe_current_exception();
       result = dumps(std::tuple<std::string, std::string>(type, message));
     }
-    const auto size = static_cast<std::uint32_t>(1 + result.size());
-    char header[kResultHeaderSize];
-    std::memcpy(header, &size, 4);
-    header[4] = static_cast<char>(kind);
-    write_all_parts(fd, std::string_view(header, kResultHeaderSize), result);
+    const std::uint64_t size = 1 + result.size();
+    char header[12 + 1];
+    const std::size_t header_size = frame_header_size(size);
+    write_frame_header(header, size);
+    header[header_size] = static_cast<char>(kind);
+    write_all_parts(fd, std::string_view(header, header_size + 1), result);
   }
 }
 

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "mp/detail/fd_io.hpp"
+#include "mp/detail/os_error.hpp"
 #include "mp/errors.hpp"
 #include "process_internal.hpp"
 
@@ -28,19 +30,18 @@ bool wait_readable(int fd, std::optional<double> timeout_s) {
       timeout_s ? clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(*timeout_s))
                 : clock::time_point::max();
   for (;;) {
-    int timeout_ms = -1;
-    if (timeout_s) {
-      auto left = std::chrono::duration<double, std::milli>(deadline - clock::now()).count();
-      timeout_ms = left <= 0 ? 0 : static_cast<int>(std::ceil(left));
-    }
     pollfd pfd{fd, POLLIN, 0};
-    int n = ::poll(&pfd, 1, timeout_ms);
+    const int n = retry_on_eintr([&] {
+      int timeout_ms = -1;
+      if (timeout_s) {
+        auto left = std::chrono::duration<double, std::milli>(deadline - clock::now()).count();
+        timeout_ms = left <= 0 ? 0 : static_cast<int>(std::ceil(left));
+      }
+      return ::poll(&pfd, 1, timeout_ms);
+    });
     if (n > 0) return true;
-    if (n == 0) {
-      if (!timeout_s || clock::now() >= deadline) return false;
-      continue;
-    }
-    if (errno != EINTR) return true;  // EBADF and the like: nothing left to wait for
+    if (n < 0) return true;  // EBADF and the like: nothing left to wait for
+    if (!timeout_s || clock::now() >= deadline) return false;
   }
 }
 
@@ -61,7 +62,7 @@ void Popen::send_signal(int sig) {
   (void)pid();
   std::lock_guard lock(mutex_);
   if (returncode_ || pid_ <= 0) return;  // reaped: the pid may belong to another process by now
-  if (::kill(pid_, sig) != 0 && errno != ESRCH) throw_os_error(errno);
+  if (::kill(pid_, sig) != 0 && errno != ESRCH) throw_last_error();
 }
 
 PidfdPopen::PidfdPopen(int pid, std::string name, bool daemon, bool reap)
@@ -83,9 +84,8 @@ std::optional<int> PidfdPopen::collect() {
   if (!reap_) return 0;  // not our child: it ended, its code is not ours to know
   for (;;) {
     int status = 0;
-    pid_t r = ::waitpid(pid(), &status, 0);
+    const pid_t r = retry_on_eintr([&] { return ::waitpid(pid(), &status, 0); });
     if (r == pid()) return exitcode_from_status(status);
-    if (r < 0 && errno == EINTR) continue;
     return 255;  // ECHILD: reaped elsewhere (SIGCHLD ignored); the code is lost
   }
 }
@@ -98,7 +98,7 @@ std::shared_ptr<Popen> start_fork(Process& process) {
   (void)devnull_fd();
   auto popen = std::make_shared<PidfdPopen>(process.name(), process.daemon());
   pid_t pid = ::fork();
-  if (pid < 0) throw_os_error(errno);
+  if (pid < 0) throw_last_error();
   if (pid == 0) {
     become_child(process, "fork", parent_pid, std::move(parent_name));
     run_child(process, /*after_fork=*/true);

@@ -118,16 +118,6 @@ Preparation prepare(Process& process, const std::string& start_method, std::vect
 // received_fds: the child's descriptors for the exported ones, in index order.
 [[noreturn]] void run_prepared_child(Preparation& prep, std::vector<int> received_fds, bool after_fork);
 
-// Blocking I/O on descriptors, retried on EINTR and short counts; both throw OSError (EPIPE as
-// "[Errno 32] Broken pipe", never SIGPIPE). read_exact returns false on EOF before the first byte.
-void write_all(int fd, const void* data, std::size_t size);
-bool read_exact(int fd, void* data, std::size_t size);
-// A frame: 8-byte length, then the bytes.
-void write_frame(int fd, std::string_view bytes);
-std::string read_frame(int fd);
-// OSError with errno's text ("[Errno N] text"), the one place errno becomes an exception.
-[[noreturn]] void throw_os_error(int error);
-
 // Access to Process internals for the implementation files.
 struct ProcessAccess {
   static std::vector<int>& identity(Process& p) { return p.identity_; }

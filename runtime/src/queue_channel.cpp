@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "mp/detail/connection_io.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/os_error.hpp"
 #include "mp/detail/queue_core.hpp"
 
@@ -41,11 +41,10 @@ class BufferedReader {
   void fill(std::size_t n, bool in_message) {
     if (kCapacity - begin_ < n) compact();
     while (available() < n) {
-      ssize_t got = ::read(fd_, data_ + end_, kCapacity - end_);
+      const ssize_t got = retry_on_eintr([&] { return ::read(fd_, data_ + end_, kCapacity - end_); });
       if (got < 0) {
-        if (errno == EINTR) continue;
         publish();
-        throw_if(last_error());
+        throw_last_error();
       }
       if (got == 0) {
         if (available() == 0 && !in_message) throw EOFError();

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "mp/detail/connection_io.hpp"
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/lifecycle.hpp"
 #include "mp/detail/os_error.hpp"
 
@@ -309,10 +309,7 @@ void help_flush_pending_feeders() {
     } else if (frames.size() <= PIPE_BUF && open_helper_fd(*feeder) &&
                feeder->wlock.acquire(false)) {
       // Non-blocking and at most PIPE_BUF bytes: written whole, or not at all (EAGAIN).
-      ssize_t n;
-      do {
-        n = ::write(feeder->helper_fd, frames.data(), frames.size());
-      } while (n < 0 && errno == EINTR);
+      const ssize_t n = retry_on_eintr([&] { return ::write(feeder->helper_fd, frames.data(), frames.size()); });
       feeder->wlock.release();
       written = n == static_cast<ssize_t>(frames.size());
     }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "mp/detail/fd_io.hpp"
 #include "mp/detail/fd_transfer.hpp"
 #include "mp/detail/os_error.hpp"
 #include "mp/errors.hpp"
@@ -25,55 +26,6 @@
 extern char** environ;
 
 namespace mp::detail {
-
-void throw_os_error(int error) { throw ErrnoError(error); }  // the runtime's one errno conversion
-
-void write_all(int fd, const void* data, std::size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t n = ::send(fd, p, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == ENOTSOCK) n = ::write(fd, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_os_error(errno);
-    }
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
-
-bool read_exact(int fd, void* data, std::size_t size) {
-  char* p = static_cast<char*>(data);
-  std::size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::read(fd, p + done, size - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_os_error(errno);
-    }
-    if (n == 0) {
-      if (done == 0) return false;
-      throw EOFError();
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-void write_frame(int fd, std::string_view bytes) {
-  std::uint64_t size = bytes.size();
-  std::string frame(reinterpret_cast<const char*>(&size), sizeof size);
-  frame.append(bytes);
-  write_all(fd, frame.data(), frame.size());
-}
-
-std::string read_frame(int fd) {
-  std::uint64_t size = 0;
-  if (!read_exact(fd, &size, sizeof size)) throw EOFError();
-  std::string bytes(size, '\0');
-  if (size > 0 && !read_exact(fd, bytes.data(), size)) throw EOFError();
-  return bytes;
-}
 
 Preparation prepare(Process& process, const std::string& start_method, std::vector<int>& exported_fds) {
   if (!initialized()) {
@@ -126,7 +78,7 @@ std::shared_ptr<Popen> start_spawn(Process& process) {
   std::string bytes = dumps(prep);
 
   int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) throw_os_error(errno);
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) throw_last_error();
   const int parent_end = pair[0];
   const int child_end = pair[1];
 
@@ -155,7 +107,7 @@ std::shared_ptr<Popen> start_spawn(Process& process) {
   ::close(child_end);
   if (error != 0) {
     ::close(parent_end);
-    throw_os_error(error);
+    throw ErrnoError(error);
   }
   auto popen = std::make_shared<PidfdPopen>(pid, process.name(), process.daemon());
   try {

@@ -29,4 +29,7 @@ void throw_if(const std::error_code& ec, const std::string& filename = {});
 // The error_code for the current errno.
 std::error_code last_error() noexcept;
 
+// Throws ErrnoError for the current errno.
+[[noreturn]] void throw_last_error(const std::string& filename = {});
+
 }  // namespace mp::detail

@@ -122,10 +122,10 @@ class Job {
 
 // What a pool task is on the wire: the offset of a trampoline `std::string(std::string_view)` in
 // this executable and the payload it decodes (function_identity.hpp's PackedCall, unframed).
-// Frame, parent to worker: u32 little-endian body size, then body = i64 trampoline, payload.
-// Frame, worker to parent: u32 body size, then body = u8 TaskOutcome::Kind, result bytes.
+// Both directions use mp's one frame format (wire.hpp). Parent to worker: body = i64 trampoline,
+// payload; a task is built after kTaskHeaderSize reserved bytes (a 4-byte header and the
+// trampoline). Worker to parent: body = u8 TaskOutcome::Kind, result bytes.
 inline constexpr std::size_t kTaskHeaderSize = 4 + 8;
-inline constexpr std::size_t kResultHeaderSize = 4 + 1;
 
 // Serializes a contiguous run of items exactly as cereal serializes a std::vector of them, so the
 // worker loads a std::vector<T>.

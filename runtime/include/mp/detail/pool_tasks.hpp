@@ -92,13 +92,13 @@ std::string chunk_task_trampoline(std::string_view payload) {
   }
 }
 
-// Fills in the header of a frame whose body was appended after kTaskHeaderSize bytes.
+// Fills in the trampoline offset and the frame header of a task frame whose body was appended
+// after kTaskHeaderSize bytes; a body over kShortFrameLimit bytes gets the extended header.
 inline void finish_task_frame(std::string& frame, std::int64_t offset) {
-  const std::size_t body = frame.size() - 4;
-  if (body > 0xffffffffu) throw ValueError("pool task too large: " + std::to_string(body) + " bytes");
-  const auto size = static_cast<std::uint32_t>(body);
-  std::memcpy(frame.data(), &size, 4);
   std::memcpy(frame.data() + 4, &offset, 8);
+  const std::uint64_t body = frame.size() - 4;
+  if (body > kShortFrameLimit) frame.insert(0, 8, '\0');
+  write_frame_header(frame.data(), body);
 }
 
 // The task for fn(args...). Throws PicklingError / TypeError / what an argument's save() throws.

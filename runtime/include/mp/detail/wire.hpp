@@ -49,6 +49,10 @@ inline std::uint64_t read_be(const char* in, int bytes) noexcept {
   return value;
 }
 
+// Python's repr of a bytes object: b'abc', b"it's", b'\x00' (src/connection.cpp), for error
+// messages that quote a message.
+std::string python_bytes_repr(std::string_view bytes);
+
 // A streambuf appending to a std::string.
 class StringAppendBuf : public std::streambuf {
  public:
