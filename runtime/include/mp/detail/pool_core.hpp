@@ -1,6 +1,6 @@
 #pragma once
-// Internals of mp::Pool (pool.hpp): the pool initializer as it travels to workers, and the
-// type-erased pool the Pool templates submit serialized tasks to (src/pool_core.cpp).
+// Internals of mp::Pool (pool.hpp): the type-erased pool the Pool templates submit serialized
+// tasks to (src/pool_core.cpp).
 
 #include <cstdint>
 #include <functional>
@@ -14,73 +14,9 @@
 #include "mp/detail/fd_transfer.hpp"
 #include "mp/detail/function_identity.hpp"
 #include "mp/detail/pool_job.hpp"
+#include "mp/pool_options.hpp"
 
-namespace mp {
-
-// What each worker runs once before its first task (CPython's Pool(initializer=, initargs=)):
-//   mp::PoolInitializer(set_up)            or   mp::PoolInitializer(set_up, 3, std::string("x"))
-// Under fork the worker calls the stored callable (anything callable works, as a Process target);
-// under spawn and forkserver it travels by identity with its arguments by value, and what cannot
-// travel makes the Pool constructor throw PicklingError / TypeError (function_identity.hpp).
-class PoolInitializer {
- public:
-  PoolInitializer() = default;
-
-  template <class F, class... Args>
-    requires(!std::is_same_v<std::decay_t<F>, PoolInitializer> &&
-             std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>)
-  PoolInitializer(F&& fn, Args&&... args) {  // NOLINT(google-explicit-constructor): `.initializer = f`
-    using Fn = std::decay_t<F>;
-    auto bound = std::make_shared<std::tuple<Fn, std::decay_t<Args>...>>(std::forward<F>(fn),
-                                                                         std::forward<Args>(args)...);
-    local_ = [bound] { std::apply([](auto& f, auto&... a) { f(a...); }, *bound); };
-    pack_ = [bound] {
-      return std::apply([](const auto& f, const auto&... a) { return detail::pack_call(f, a...); }, *bound);
-    };
-  }
-
-  explicit operator bool() const noexcept { return local_ || packed_.has_value(); }
-
-  // Runs the initializer in this process.
-  void operator()() const {
-    if (local_) {
-      local_();
-    } else if (packed_) {
-      packed_->invoke();
-    }
-  }
-
-  // Serializes as its PackedCall (throws what pack_call throws).
-  template <class Archive>
-  void save(Archive& archive) const {
-    bool present = static_cast<bool>(*this);
-    archive(present);
-    if (present) archive(packed_ ? *packed_ : pack_());
-  }
-  template <class Archive>
-  void load(Archive& archive) {
-    bool present = false;
-    archive(present);
-    local_ = nullptr;
-    pack_ = nullptr;
-    packed_.reset();
-    if (present) {
-      detail::PackedCall call;
-      archive(call);
-      // Bound now: arguments owning descriptors (an Event, a Lock) are rebuilt only while the
-      // worker's process object is deserialized.
-      local_ = [bound = call.bind()] { bound(); };
-      packed_ = std::move(call);
-    }
-  }
-
- private:
-  std::function<void()> local_;
-  std::function<detail::PackedCall()> pack_;
-  std::optional<detail::PackedCall> packed_;
-};
-
-namespace detail {
+namespace mp::detail {
 
 // One serialized task of a job.
 struct PoolTask {
@@ -129,5 +65,4 @@ class PoolCore {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace detail
-}  // namespace mp
+}  // namespace mp::detail
