@@ -1,6 +1,6 @@
 #pragma once
 // Internals of mp::Pool (pool.hpp): the type-erased pool the Pool templates submit serialized
-// tasks to (src/pool_core.cpp).
+// tasks to (src/pool_core.cpp and the files pool_state.hpp names).
 
 #include <cstdint>
 #include <functional>
@@ -58,7 +58,7 @@ class PoolCore {
   // For one-task jobs: lets a waiting thread read its worker directly (Job::set_awaiter).
   std::weak_ptr<JobAwaiter> awaiter() const;
 
-  struct State;  // src/pool_core.cpp
+  struct State;  // src/pool_state.hpp
 
  private:
   PoolCoreOptions options_;

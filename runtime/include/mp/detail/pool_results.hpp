@@ -27,7 +27,7 @@ using Stored = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 template <class R>
 using MapValue = std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
 
-void report_callback_error(const std::string& what) noexcept;  // src/pool_core.cpp
+void report_callback_error(const std::string& what) noexcept;  // src/pool.cpp
 
 // A job whose value is decoded once, on demand or for the callback.
 template <class T>
