@@ -25,8 +25,9 @@
 // server left. Only a simultaneous SIGKILL of owner and server can leave the directory behind.
 //
 // Proxies. Each factory creates an object in the server and returns a proxy naming it. A proxy is a
-// copyable handle (copies name the same object) holding the server's address and the object's id,
-// and it serializes: it travels as an mp::Process argument, a Pool task argument or result, a queue
+// copyable handle (copies name the same object) holding the server's address and the object's id
+// (every proxy's address(), id() and ==; a default-constructed proxy names nothing and its calls
+// throw ValueError), and it serializes: it travels as an mp::Process argument, a Pool task argument or result, a queue
 // item or a Connection message, under every start method, and reconnects in the receiving process
 // on first use (the authkey travels only to a child being started, as CPython's __reduce__; other
 // receivers use their own, inherited, authkey). Types are C++ types: a dict<K, V> holds K and V
@@ -62,6 +63,7 @@
 #include "mp/detail/fd_transfer.hpp"
 #include "mp/detail/manager_containers.hpp"
 #include "mp/detail/manager_protocol.hpp"
+#include "mp/detail/manager_proxy.hpp"
 #include "mp/detail/manager_queue.hpp"
 #include "mp/detail/manager_sync.hpp"
 #include "mp/errors.hpp"
@@ -73,52 +75,7 @@ namespace mp {
 class Manager;
 
 namespace detail {
-
 struct ManagerState;
-
-// Seconds for the wire; nullopt is Python's None.
-inline std::optional<double> wire_seconds(std::optional<std::chrono::duration<double>> timeout) {
-  if (!timeout) return std::nullopt;
-  return timeout->count();
-}
-
-// CPython's BaseProxy: the token of one object of one manager, and the call machinery.
-class BaseProxy {
- public:
-  // A proxy naming nothing (to load a received one into); calls throw ValueError.
-  BaseProxy() = default;
-
-  // The server's socket path and the object's id there (CPython's proxy._token).
-  const std::string& address() const noexcept { return token_.address; }
-  std::uint64_t id() const noexcept { return token_.id; }
-
-  friend bool operator==(const BaseProxy& a, const BaseProxy& b) noexcept {
-    return a.token_.id == b.token_.id && a.token_.address == b.token_.address;
-  }
-
-  template <class Archive>
-  void save(Archive& archive) const {
-    std::string authkey;
-    if (spawning()) authkey = token_.authkey.empty() ? current_process().authkey() : token_.authkey;
-    archive(token_.address, token_.id, authkey);
-  }
-  template <class Archive>
-  void load(Archive& archive) {
-    archive(token_.address, token_.id, token_.authkey);
-  }
-
- protected:
-  explicit BaseProxy(ProxyToken token) : token_(std::move(token)) {}
-
-  template <auto Method, class... Args>
-  decltype(auto) call(Args&&... args) const {
-    return call_method<Method>(token_, std::forward<Args>(args)...);
-  }
-
- private:
-  ProxyToken token_;
-};
-
 }  // namespace detail
 
 // A manager's dict (CPython's DictProxy): insertion-ordered, as Python's dict.
@@ -161,30 +118,9 @@ class DictProxy : public detail::BaseProxy {
   using BaseProxy::BaseProxy;
 };
 
-namespace detail {
-
-// What a list and an Array proxy share: Python indexing (negative counts from the end), length,
-// and a copy of every item.
-template <class T, class S>
-class SequenceProxy : public BaseProxy {
- public:
-  // s[i]: a copy; IndexError "list index out of range" / "array index out of range".
-  T operator[](std::int64_t index) const { return get(index); }
-  T get(std::int64_t index) const { return call<&S::getitem>(index); }
-  // s[i] = value; IndexError "list assignment index out of range" / "array assignment ...".
-  void set(std::int64_t index, const T& value) const { call<&S::setitem>(index, value); }
-  std::size_t size() const { return call<&S::size>(); }
-  // A copy of every item (Python's s[:]).
-  std::vector<T> list() const { return call<&S::list>(); }
-
- protected:
-  SequenceProxy() = default;
-  using BaseProxy::BaseProxy;
-};
-
-}  // namespace detail
-
-// A manager's list (CPython's ListProxy).
+// A manager's list (CPython's ListProxy). Also, as ArrayProxy (detail/manager_proxy.hpp's
+// SequenceProxy): l[i] and get(i) (copies; negative i counts from the end; IndexError "list index
+// out of range"), set(i, value), size(), list() (a copy of every item).
 template <Serializable T>
 class ListProxy : public detail::SequenceProxy<T, detail::ListServant<T>> {
   using Servant = detail::ListServant<T>;
@@ -384,7 +320,9 @@ class ValueProxy : public detail::BaseProxy {
   using BaseProxy::BaseProxy;
 };
 
-// A manager's Array (array.array in the server, CPython's ArrayProxy): fixed length.
+// A manager's Array (array.array in the server, CPython's ArrayProxy): fixed length. Its calls are
+// a list's indexing ones (ListProxy): a[i], get, set, size, list; IndexError "array index out of
+// range" / "array assignment index out of range".
 template <Serializable T>
 class ArrayProxy : public detail::SequenceProxy<T, detail::ArrayServant<T>> {
   using Sequence = detail::SequenceProxy<T, detail::ArrayServant<T>>;

@@ -52,19 +52,18 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "mp/detail/function_identity.hpp"
+#include "mp/detail/process_target.hpp"
 
 namespace mp {
-
-class Process;
 
 struct ProcessOptions {
   std::string name;            // empty: "<Class>-N" (nested children "Process-1:1"), as CPython
@@ -72,45 +71,6 @@ struct ProcessOptions {
   std::string start_method;    // "fork" | "spawn" | "forkserver"; empty: the default context's
                                // method (set_start_method / get_start_method), read at start()
 };
-
-namespace detail {
-
-class Popen;
-struct ProcessAccess;  // the runtime's access to Process internals (src/)
-
-// A process object as it travels to a spawn/forkserver child: the code offset of a factory
-// `std::unique_ptr<Process>(*)(std::string_view payload)` that rebuilds it there, and its payload.
-struct PackedProcess {
-  std::int64_t factory = 0;
-  std::string payload;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(factory, payload);
-  }
-};
-using ProcessFactory = std::unique_ptr<Process> (*)(std::string_view payload);
-
-// The target and its arguments, type-erased.
-class ProcessTarget {
- public:
-  virtual ~ProcessTarget() = default;
-  virtual void call() = 0;
-  // Throws PicklingError / TypeError if the target or an argument cannot travel.
-  virtual PackedProcess pack() const = 0;
-};
-
-template <class F, class... Args>
-class BoundTarget;
-
-// Which Python class a process object stands for: its name prefix ("Process", "SpawnProcess").
-struct ContextProcessTag {
-  std::string_view class_name;
-  std::string_view start_method;
-};
-
-std::string short_type_name(const std::type_info& type);  // without namespaces or templates
-
-}  // namespace detail
 
 class Process {
  public:
@@ -251,50 +211,4 @@ int cpu_count();
 // std::exit(code) (atexit handlers and static destructors run).
 [[noreturn]] void exit(int code);
 
-namespace detail {
-
-template <class F, class... Args>
-std::unique_ptr<Process> rebuild_bound_target(std::string_view payload) {
-  std::istringstream in(std::string(payload), std::ios::binary);
-  cereal::BinaryInputArchive archive(in);
-  F fn = load_callable<F>(archive);
-  std::tuple<Args...> args;
-  archive(args);
-  return std::apply(
-      [&](Args&... a) { return std::make_unique<Process>(ProcessOptions{}, std::move(fn), std::move(a)...); },
-      args);
-}
-
-template <class F, class... Args>
-class BoundTarget final : public ProcessTarget {
- public:
-  template <class G, class... A>
-  explicit BoundTarget(G&& fn, A&&... args) : fn_(std::forward<G>(fn)), args_(std::forward<A>(args)...) {}
-
-  void call() override { std::apply(fn_, args_); }
-
-  PackedProcess pack() const override {
-    check_transportable<F, Args...>(fn_);
-    if constexpr (TransportableCallable<F> && (Serializable<Args> && ...)) {
-      PackedProcess packed;
-      packed.factory = code_offset(reinterpret_cast<const void*>(&rebuild_bound_target<F, Args...>));
-      std::ostringstream out(std::ios::binary);
-      {
-        cereal::BinaryOutputArchive archive(out);
-        save_callable(archive, fn_);
-        archive(args_);
-      }
-      packed.payload = std::move(out).str();
-      return packed;
-    } else {
-      return {};  // unreachable: check_transportable threw
-    }
-  }
-
- private:
-  F fn_;
-  std::tuple<Args...> args_;
-};
-
-}  // namespace detail
 }  // namespace mp
