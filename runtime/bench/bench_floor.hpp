@@ -101,7 +101,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
     std::string target_text;
     double floor_value = 0;  // used when floor is "": a fixed rate (e.g. CPython's, measured apart)
   };
-  explicit RatioReporter(std::vector<Ratio> ratios) : ratios_(std::move(ratios)) {}
+  // "<name> - <floor>": what a call costs beyond its floor, real time per iteration.
+  struct Excess {
+    std::string name, floor;
+    double target_seconds;
+    std::string target_text;
+  };
+  explicit RatioReporter(std::vector<Ratio> ratios, std::vector<Excess> excesses = {})
+      : ratios_(std::move(ratios)), excesses_(std::move(excesses)) {}
 
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
@@ -148,6 +155,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::printf("  %-40s / %-30s = %6.2f  (target %s) %s\n", r.name.c_str(), floor.c_str(),
                   ratio, r.target_text.c_str(), ok ? "ok" : "MISSED");
     }
+    for (const Excess& e : excesses_) {
+      auto a = figures_.find(e.name);
+      auto b = figures_.find(e.floor);
+      if (a == figures_.end() || b == figures_.end()) continue;
+      const double excess = a->second.seconds_per_iteration - b->second.seconds_per_iteration;
+      std::printf("  %-40s - %-30s = %6.2f us  (target %s) %s\n", e.name.c_str(), e.floor.c_str(),
+                  excess * 1e6, e.target_text.c_str(), excess <= e.target_seconds ? "ok" : "MISSED");
+    }
     std::fflush(stdout);
   }
 
@@ -158,15 +173,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
     bool from_median = false;
   };
   std::vector<Ratio> ratios_;
+  std::vector<Excess> excesses_;
   std::map<std::string, Figures> figures_;
 };
 
-// The command line of a benchmark binary: as given, or, when given no argument, 5 randomly
-// interleaved repetitions reporting aggregates only (the machine's load drifts; interleaving
+// The command line of a benchmark binary: as given, or, when given no argument, `repetitions`
+// randomly interleaved repetitions reporting aggregates only (the machine's load drifts; interleaving
 // exposes the floors and the measured calls to the same drift, and the medians are compared).
 class InterleavedByDefault {
  public:
-  InterleavedByDefault(int argc, char** argv) : args_(argv, argv + argc) {
+  InterleavedByDefault(int argc, char** argv, int repetitions = 5) : args_(argv, argv + argc) {
+    flags_[0] = "--benchmark_repetitions=" + std::to_string(repetitions);
     if (argc == 1) {
       for (std::string& flag : flags_) args_.push_back(flag.data());
     }
@@ -177,7 +194,7 @@ class InterleavedByDefault {
   char** argv() noexcept { return args_.data(); }
 
  private:
-  std::string flags_[3] = {"--benchmark_repetitions=5", "--benchmark_enable_random_interleaving=true",
+  std::string flags_[3] = {"", "--benchmark_enable_random_interleaving=true",
                            "--benchmark_report_aggregates_only=true"};
   std::vector<char*> args_;
   int count_ = 0;
@@ -188,10 +205,11 @@ class InterleavedByDefault {
 inline constexpr int kRoundTripRepetitions = 5;
 
 // main() of a benchmark binary: mp::init first (children enter their target there).
-inline int run(int argc, char** argv, std::vector<RatioReporter::Ratio> ratios) {
+inline int run(int argc, char** argv, std::vector<RatioReporter::Ratio> ratios,
+               std::vector<RatioReporter::Excess> excesses = {}) {
   mp::init(argc, argv);
   benchmark::Initialize(&argc, argv);
-  RatioReporter reporter(std::move(ratios));
+  RatioReporter reporter(std::move(ratios), std::move(excesses));
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
