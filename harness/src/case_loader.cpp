@@ -180,7 +180,7 @@ class CaseReader {
 
   Override override_of(const toml::node& node, const CaseSpec& spec) const {
     const toml::table& table = table_of(node, "expect.override");
-    check_keys(table, {"start_method", "impl", "outcome", "xfail", "compare", "reason"},
+    check_keys(table, {"start_method", "impl", "outcome", "xfail", "compare", "distribution_exempt", "reason"},
                "[[expect.override]]");
     Override result;
     result.where = at(table.source());
@@ -200,11 +200,18 @@ class CaseReader {
     if (const toml::node* outcome = table.get("outcome")) result.outcomes = outcomes_of(*outcome);
     if (const toml::node* xfail = table.get("xfail")) result.xfail = bool_of(*xfail, "xfail");
     if (const toml::node* compare = table.get("compare")) result.compare = bool_of(*compare, "compare");
+    if (const toml::node* exempt = table.get("distribution_exempt")) {
+      result.distribution_exempt = strings_of(*exempt, "distribution_exempt");
+      for (const toml::node& element : array_of(*exempt, "distribution_exempt"))
+        if (element.as_string()->get().empty())
+          fail(element.source(), "distribution_exempt names a variable: \"outcome\" or a metric's name");
+    }
     const toml::node* reason = table.get("reason");
     if (!reason) fail(table.source(), "[[expect.override]] without a 'reason': say why this differs");
     result.reason = nonempty_string_of(*reason, "reason");
-    if (result.outcomes.empty() && !result.xfail && result.compare)
-      fail(table.source(), "[[expect.override]] changes nothing: set outcome, xfail = true or compare = false");
+    if (result.outcomes.empty() && !result.xfail && result.compare && result.distribution_exempt.empty())
+      fail(table.source(),
+           "[[expect.override]] changes nothing: set outcome, xfail = true, compare = false or distribution_exempt");
     return result;
   }
 

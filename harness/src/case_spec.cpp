@@ -111,6 +111,7 @@ Expectation CaseSpec::expectation_for(StartMethod method, Impl impl) const {
     expectation.overrides.push_back(&candidate);
     expectation.xfail = expectation.xfail || candidate.xfail;
     expectation.compare = expectation.compare && candidate.compare;
+    expectation.distribution_exempt.insert(candidate.distribution_exempt.begin(), candidate.distribution_exempt.end());
   }
   return expectation;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -91,6 +92,9 @@ struct Override {
   std::vector<Outcome> outcomes;            // replaces [expect].outcome where it applies (empty: not)
   bool xfail = false;                       // expected to fail: FAIL -> XFAIL, PASS -> XPASS
   bool compare = true;                      // false: skip the python/cpp output diff here
+  // Variables ("outcome" or a metric name) whose distribution comparison does not fail the cpp
+  // result here: a documented divergence of a race (still reported).
+  std::vector<std::string> distribution_exempt;
   std::string reason;
   SourceLocation where;
   bool applies_to(StartMethod method, Impl impl) const;
@@ -98,11 +102,13 @@ struct Override {
 
 // What is expected of one start method x implementation, all applicable overrides merged: the
 // outcomes come from the override that sets them (at most one may, the loader checks), xfail is set
-// when any applicable override sets it, compare is off when any turns it off.
+// when any applicable override sets it, compare is off when any turns it off, and a variable is
+// exempt from the distribution comparison when any exempts it.
 struct Expectation {
   std::vector<Outcome> outcomes;  // any of them, on every run
   bool xfail = false;
   bool compare = true;
+  std::set<std::string> distribution_exempt;
   std::vector<const Override*> overrides;  // the applicable ones, in file order
   std::string outcomes_str() const;        // "exit:0", or "exit:0 | hang"
   std::string reasons() const;             // the overrides' reasons joined by "; "

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "case_loader.hpp"
@@ -297,6 +298,37 @@ min_share = 0.3
   EXPECT_DOUBLE_EQ(spec.distribution.min_share, 0.3);
   EXPECT_EQ(load_case(write_case(dir.path() / "d", header), "area/d").distribution.compare,
             DistributionCompare::none);
+}
+
+TEST(CaseSpec, AnOverrideMayExemptVariablesFromTheDistributionComparison) {
+  TempDir dir;
+  CaseSpec spec = load_case(write_case(dir.path() / "c", header + R"(runs = 30
+[expect.distribution]
+compare = "support"
+[[expect.override]]
+impl = "cpp"
+distribution_exempt = ["visible"]
+reason = "mp flushes first"
+[[expect.override]]
+impl = "cpp"
+start_method = "fork"
+distribution_exempt = ["outcome"]
+reason = "fork differs"
+)"), "area/c");
+  EXPECT_EQ(spec.expectation_for(StartMethod::fork, Impl::cpp).distribution_exempt,
+            (std::set<std::string>{"outcome", "visible"}));
+  EXPECT_EQ(spec.expectation_for(StartMethod::spawn, Impl::cpp).distribution_exempt, (std::set<std::string>{"visible"}));
+  EXPECT_TRUE(spec.expectation_for(StartMethod::spawn, Impl::python).distribution_exempt.empty());
+  EXPECT_NE(std::string(load_error(header + "[[expect.override]]\nimpl = \"cpp\"\ndistribution_exempt = [\"\"]\n"
+                                            "reason = \"r\"\n")
+                            .what())
+                .find("distribution_exempt names a variable"),
+            std::string::npos);
+  EXPECT_NE(std::string(load_error(header + "[[expect.override]]\nimpl = \"cpp\"\ndistribution_exempt = \"visible\"\n"
+                                            "reason = \"r\"\n")
+                            .what())
+                .find("an array"),
+            std::string::npos);
 }
 
 TEST(CaseSpec, OverridesNeedAReasonAndAnEffect) {

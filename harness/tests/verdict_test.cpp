@@ -431,6 +431,30 @@ TEST(Verdict, DistributionFailsOnlyWhereTheCaseAsksForIt) {
   EXPECT_EQ(judge(spec, runs, same_output_with(distributions)).code, ResultCode::pass);
 }
 
+// An override's distribution_exempt lets one variable diverge there (its reason shown), not others.
+TEST(Verdict, DistributionExemptVariablesDoNotFailWhereTheOverrideApplies) {
+  CaseSpec spec = make_spec();
+  spec.runs = 10;
+  spec.distribution.compare = DistributionCompare::support;
+  std::vector<NormalizedRun> runs(10, exited(0, {{"visible", 10}}));
+  const auto distributions = always_zero_against_always_ten();
+
+  Override exempt = make_override(StartMethod::fork, Impl::cpp);
+  exempt.distribution_exempt = {"visible"};
+  exempt.reason = "mp flushes before get_nowait";
+  spec.overrides.push_back(exempt);
+  CaseResult exempted = judge(spec, runs, same_output_with(distributions));
+  EXPECT_EQ(exempted.code, ResultCode::pass) << (exempted.reasons.empty() ? "" : exempted.reasons[0]);
+  EXPECT_EQ(exempted.override_reason, "mp flushes before get_nowait");
+  EXPECT_EQ(exempted.distributions.size(), 2u) << "still reported";
+
+  spec.overrides[0].distribution_exempt = {"outcome"};
+  EXPECT_EQ(judge(spec, runs, same_output_with(distributions)).code, ResultCode::fail);
+  spec.overrides[0].distribution_exempt = {"visible"};
+  spec.overrides[0].start_method = StartMethod::spawn;
+  EXPECT_EQ(judge(spec, runs, same_output_with(distributions)).code, ResultCode::fail) << "fork is not exempt";
+}
+
 TEST(Verdict, DistributionTestFailsBelowAlphaOnly) {
   CaseSpec spec = make_spec();
   spec.distribution.compare = DistributionCompare::test;
