@@ -167,8 +167,9 @@ std::string QueueCore::get_payload(bool block,
                                    std::size_t split, std::string* head) {
   if (closed_.load(std::memory_order_relaxed)) throw ValueError("Queue " + repr() + " is closed");
   std::string payload;
-  // About to block: write this process's small pending batches first (queue_feeder.hpp).
-  if (block) help_flush_pending_feeders();
+  // About to block, or to look once: write this process's small pending batches first
+  // (queue_feeder.hpp), so get_nowait() right after put() in one process finds the items.
+  help_flush_pending_feeders();
   if (block && !timeout) {
     {
       std::lock_guard lock(channel_.rlock);
@@ -201,7 +202,10 @@ std::string QueueCore::get_payload(bool block,
 
 int QueueCore::qsize() const noexcept { return maxsize_ - static_cast<int>(sem_.value()); }
 
-bool QueueCore::empty() { return !channel_.poll(std::chrono::duration<double>(0)); }
+bool QueueCore::empty() {
+  help_flush_pending_feeders();  // as get_nowait(): an item this process put is not hidden
+  return !channel_.poll(std::chrono::duration<double>(0));
+}
 
 bool QueueCore::full() const noexcept { return sem_.value() == 0; }
 

@@ -3,11 +3,16 @@
 // src/queue_*.cpp.
 //
 // Items put are written to the pipe by whoever holds the feeder's flush token: normally the
-// feeder thread; or a thread of this process about to block in a Queue get(), which first writes
-// the small batches still pending in this process (help_flush_pending_feeders) so a put followed
-// by a blocking get does not wait for the feeder thread to be scheduled. put() never writes, so
-// an item is never readable before put() has returned, and get_nowait() right after put() can
-// still raise Empty, as in CPython.
+// feeder thread; or a thread of this process about to read a Queue (get(), get_nowait(), empty())
+// or to block on another process, which first writes the small batches still pending in this
+// process (help_flush_pending_feeders) so a put followed by a get does not wait for the feeder
+// thread to be scheduled. put() never writes, so an item is never readable before put() has
+// returned. get_nowait() right after put() in the same process thus finds the items whenever the
+// batch fits one atomic pipe write and no other writer holds the queue's write lock, where
+// CPython's feeder thread, which needs the GIL, usually has not written them yet (the case
+// queues/get_nowait_after_put documents the difference). Large items and items put in another
+// process are still written only by their feeder thread: a process cannot exit before its feeder
+// has flushed them (Joining processes that use queues).
 //
 // Waking the feeder thread for every put costs more than a whole pipe round trip on a loaded
 // machine, so while puts keep coming the feeder thread polls (every kPollInterval) instead of

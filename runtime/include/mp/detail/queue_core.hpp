@@ -98,10 +98,11 @@ struct QueueChannel {
 
 struct Feeder;
 
-// Called by every operation about to block this thread on another process (a blocking Queue or
-// SimpleQueue get, Connection recv and poll with a timeout, wait()): writes the small batches
-// this process's queue feeders still hold, so a put followed by a wait for the answer does not
-// also wait for the feeder thread to be scheduled. Never blocks; a no-op when nothing is pending.
+// Called by every Queue read (get, get_nowait, empty) and every operation about to block this
+// thread on another process (a SimpleQueue get, Connection recv and poll with a timeout, wait()):
+// writes the small batches this process's queue feeders still hold, so a put followed by a read
+// or a wait for the answer does not also wait for the feeder thread to be scheduled. Never
+// blocks; a no-op (one atomic load) when nothing is pending.
 void help_flush_pending_feeders();
 
 // Bytes of the shared segment holding a queue's read buffer (header included).
