@@ -2,7 +2,8 @@
 //   Queue round trip (an int through a Queue to a child and back through another) vs a raw 1-byte
 //   pipe ping-pong: target <= 1.5x. CPython 3.11 here: 157 us.
 //   small-item throughput (ints from a producer process to a consumer): target >= 10x CPython's
-//   106k items/s on this machine (measured apart: CPython is not in this binary).
+//   106k items/s on this machine (CPython is not in this binary: runtime/bench/queue_bench.py
+//   measures the same thing; run it in the same minute for the ratio).
 //   1 MiB items (std::string) vs raw 1 MiB pipe writes: target >= 50% of the raw bandwidth.
 //   SimpleQueue round trip, for scale.
 // The machine is shared and noisy: compare the ratios printed at the end of one run.
