@@ -126,7 +126,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
         Figures& f = figures_[key];
         if (f.from_median && !median) continue;
         f.from_median = median;
-        f.seconds_per_iteration = run.GetAdjustedRealTime();
+        f.seconds_per_iteration = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
         auto bytes = run.counters.find("bytes_per_second");
         if (bytes != run.counters.end()) f.rate = bytes->second;
         auto items = run.counters.find("items_per_second");

@@ -25,6 +25,7 @@ void PoolCore::State::shut_down(std::unique_lock<std::mutex>& lock) {
   for (auto& worker : leaving) {
     watch_channel(*worker, false);
     watch_sentinel(*worker, false);
+    watch_task_pipe(*worker, false);
     remove_pool_parent_fd(worker->task_fd);
     worker->tasks.close();  // end of stream: the worker returns
     worker->task_fd = -1;

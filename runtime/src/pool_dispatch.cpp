@@ -1,7 +1,6 @@
-// Handing pending tasks to idle pool workers (pool_state.hpp).
-#include <sys/uio.h>
-
-#include <system_error>
+// Handing pending tasks to idle pool workers (pool_state.hpp), and writing their frames.
+#include <errno.h>
+#include <unistd.h>
 
 #include "mp/detail/fd_io.hpp"
 #include "pool_state.hpp"
@@ -16,16 +15,30 @@ void PoolCore::State::dispatch(Worker& worker, const Job* submitted) {
   ++worker.tasks_sent;
   worker.lazy = pending.empty() && worker.running->job.get() == submitted && submitted->has_awaiter();
   watch_channel(worker, !worker.lazy);
+  worker.frame_sent = 0;
+  send_more(worker);
+}
+
+void PoolCore::State::send_more(Worker& worker) {
   const std::string& frame = worker.running->task.frame;
-  const iovec whole{const_cast<char*>(frame.data()), frame.size()};
-  std::error_code ec;
-  write_all(worker.task_fd, &whole, 1, ec);
-  if (ec) {
-    // The worker is gone (EPIPE; SIGPIPE is ignored) and never got the task: its exit, next,
+  while (worker.frame_sent < frame.size()) {
+    const ssize_t n = retry_on_eintr(
+        [&] { return ::write(worker.task_fd, frame.data() + worker.frame_sent, frame.size() - worker.frame_sent); });
+    if (n > 0) {
+      worker.frame_sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      watch_task_pipe(worker, true);  // the result thread writes the rest when the pipe has room
+      return;
+    }
+    // The worker is gone (EPIPE; SIGPIPE is ignored) and never got the whole task: its exit, next,
     // hands the task to another worker (retire()).
     worker.eof = true;
     watch_channel(worker, false);
+    break;
   }
+  watch_task_pipe(worker, false);
 }
 
 bool PoolCore::State::task_started(const Worker& worker) const {

@@ -44,6 +44,7 @@ std::unique_ptr<Worker> PoolCore::State::start_worker() {
   worker->task_fd = task_out.fileno();
   worker->fd = result_in.fileno();
   ::fcntl(worker->fd, F_SETFL, ::fcntl(worker->fd, F_GETFL) | O_NONBLOCK);
+  ::fcntl(worker->task_fd, F_SETFL, ::fcntl(worker->task_fd, F_GETFL) | O_NONBLOCK);
   add_pool_parent_fd(worker->task_fd);
   add_pool_parent_fd(worker->fd);
   try {
@@ -94,6 +95,7 @@ void PoolCore::State::forget(Worker& worker) {
   slot_taken[worker.slot] = false;
   watch_channel(worker, false);
   watch_sentinel(worker, false);
+  watch_task_pipe(worker, false);
   remove_pool_parent_fd(worker.task_fd);
   remove_pool_parent_fd(worker.fd);
   worker.tasks.close();

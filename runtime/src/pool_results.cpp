@@ -157,12 +157,22 @@ void PoolCore::State::result_loop() {
           (void)!::read(wake_fd, &count, sizeof count);
           continue;
         }
-        Worker* worker = find(key >> 1);
+        Worker* worker = find(key >> 2);
         if (worker == nullptr) continue;
-        if (key & 1) {
-          ended.push_back(worker->id);
-        } else if (!worker->claimed) {
-          drain(*worker, deliveries);
+        switch (static_cast<EpollKind>(key & 3)) {
+          case EpollKind::sentinel:
+            ended.push_back(worker->id);
+            break;
+          case EpollKind::channel:
+            if (!worker->claimed) drain(*worker, deliveries);
+            break;
+          case EpollKind::task_pipe:
+            if (worker->running && !worker->eof) {
+              send_more(*worker);
+            } else {
+              watch_task_pipe(*worker, false);
+            }
+            break;
         }
       }
       for (std::uint64_t id : ended) {

@@ -10,8 +10,13 @@
 // task fails with BrokenProcessPool and the worker is replaced. A task the worker never started
 // (each worker counts the tasks it starts in shared memory) goes to another worker instead.
 //
-// Reading results: the result thread waits in epoll for every worker's exit (its sentinel) and for
-// the channels (result pipes) of busy workers. A task of a job a caller may wait for directly
+// Writing tasks: a task frame is written without blocking (the parent's ends of task pipes are
+// non-blocking); what the pipe cannot take yet, the result thread writes as the pipe drains, so a
+// frame larger than the pipe never stalls the reading of other workers' results.
+//
+// Reading results: the result thread waits in epoll for every worker's exit (its sentinel), for
+// the channels (result pipes) of busy workers, and for room in the task pipes of workers whose
+// task frame is not yet all written. A task of a job a caller may wait for directly
 // (apply_async without callbacks) that goes to an idle worker while nothing else is queued is sent
 // "lazily": its channel stays out of the epoll set, and the thread that calls get() "claims" the
 // worker and reads the result itself. A round trip then costs about what a raw pipe round trip
@@ -65,7 +70,7 @@ struct Delivery {
 };
 
 struct Worker {
-  std::uint64_t id = 0;  // epoll key: id << 1 | (1 for the sentinel)
+  std::uint64_t id = 0;  // epoll key: id << 2 | EpollKind
   std::unique_ptr<Process> process;
   Connection tasks;    // the parent's end of the task pipe (writes)
   Connection results;  // the parent's end of the result pipe (reads, non-blocking)
@@ -75,6 +80,7 @@ struct Worker {
   int pid = 0;
   std::optional<Queued> running;
   int tasks_sent = 0;
+  std::size_t frame_sent = 0;     // bytes of running->task.frame written so far
   std::size_t slot = 0;           // its counter in State::started (pool_internal.hpp)
   bool eof = false;               // the worker closed its end; its exit is next
   bool claimed = false;           // a waiting thread reads this channel (not the result thread)
@@ -82,6 +88,7 @@ struct Worker {
   // In the epoll set; always when running && !claimed && !lazy && !eof.
   bool channel_watched = false;
   bool sentinel_watched = false;  // in the epoll set
+  bool task_pipe_watched = false; // in the epoll set (for room to write the rest of the frame)
   std::string inbox;
   std::size_t inbox_used = 0;
 };
@@ -95,6 +102,9 @@ std::string signal_suffix(int exitcode);
 
 // Completes each delivery's task (outside the pool's mutex: completion runs callbacks).
 void deliver(std::vector<Delivery>& deliveries);
+
+// What an epoll key (Worker::id << 2 | kind) is about; key 0 is the wake eventfd.
+enum class EpollKind : std::uint64_t { channel = 0, sentinel = 1, task_pipe = 2 };
 
 struct PoolCore::State final : JobAwaiter {
   enum class Phase { run, close, terminate };
@@ -148,16 +158,19 @@ struct PoolCore::State final : JobAwaiter {
 
   // ---- the epoll set -------------------------------------------------------------------------
 
-  void watch(int fd, std::uint64_t key, bool& watched, bool on) {
+  void watch(int fd, Worker& w, EpollKind kind, bool& watched, bool on) {
     if (watched == on || fd < 0) return;
     epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.u64 = key;
+    event.events = kind == EpollKind::task_pipe ? EPOLLOUT : EPOLLIN;
+    event.data.u64 = w.id << 2 | static_cast<std::uint64_t>(kind);
     ::epoll_ctl(epoll_fd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &event);
     watched = on;
   }
-  void watch_channel(Worker& w, bool on) { watch(w.fd, w.id << 1, w.channel_watched, on && !w.eof && !w.claimed); }
-  void watch_sentinel(Worker& w, bool on) { watch(w.sentinel, (w.id << 1) | 1, w.sentinel_watched, on); }
+  void watch_channel(Worker& w, bool on) {
+    watch(w.fd, w, EpollKind::channel, w.channel_watched, on && !w.eof && !w.claimed);
+  }
+  void watch_sentinel(Worker& w, bool on) { watch(w.sentinel, w, EpollKind::sentinel, w.sentinel_watched, on); }
+  void watch_task_pipe(Worker& w, bool on) { watch(w.task_fd, w, EpollKind::task_pipe, w.task_pipe_watched, on); }
 
   // ---- workers -------------------------------------------------------------------------------
 
@@ -168,6 +181,10 @@ struct PoolCore::State final : JobAwaiter {
   // first waiter will find it running and read it (a task dispatched later might already have a
   // waiter blocked on its job, who would never read it).
   void dispatch(Worker& worker, const Job* submitted = nullptr);
+
+  // Writes what the task pipe takes of the running task's frame without blocking; the rest when
+  // the pipe has room again (the result thread watches it until the frame is all written).
+  void send_more(Worker& worker);
 
   // Whether the (ended) worker started its running task: a task it never started (its frame
   // unread, or read by a worker already killed) had no effect and may run elsewhere.

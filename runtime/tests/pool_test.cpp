@@ -126,6 +126,9 @@ struct ThrowingRange {
   iterator end() const { return {fail_at + 10, fail_at}; }
 };
 
+std::size_t string_size(std::string s) { return s.size(); }
+std::string reversed(std::string s) { return {s.rbegin(), s.rend()}; }
+
 std::vector<int> iota(int n) {
   std::vector<int> v(n);
   for (int i = 0; i < n; ++i) v[i] = i;
@@ -141,6 +144,47 @@ TEST_P(PoolTest, MapReturnsResultsInInputOrder) {
   for (int i = 0; i < 1000; ++i) EXPECT_EQ(results[i], i * i);
   EXPECT_EQ(pool.map(square, std::vector<int>{}), std::vector<int>{});
   EXPECT_EQ(pool.map(square, iota(10), 3), (std::vector<int>{0, 1, 4, 9, 16, 25, 36, 49, 64, 81}));
+}
+
+// Task frames many times a pipe's capacity (the pool writes them as the pipes drain), with small
+// calls from another thread in between: every result arrives, in order.
+TEST_P(PoolTest, ItemsLargerThanAPipeArriveWholeAndInOrder) {
+  mp::Pool pool(options(2));
+  std::vector<std::string> items;
+  for (int i = 0; i < 24; ++i) {
+    std::string item(200 * 1024 + i, static_cast<char>('a' + i));
+    item.front() = static_cast<char>('A' + i);
+    items.push_back(std::move(item));
+  }
+  std::atomic<bool> mapped{false};
+  std::thread small_calls([&] {
+    for (int i = 0; !mapped; ++i) EXPECT_EQ(pool.apply_async(square, i % 100).get(60s), (i % 100) * (i % 100));
+  });
+  std::vector<std::string> results = pool.map(reversed, items, 3);
+  std::vector<std::string> unordered;
+  for (std::string& r : pool.imap_unordered(reversed, items)) unordered.push_back(std::move(r));
+  mapped = true;
+  small_calls.join();
+  ASSERT_EQ(results.size(), items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) EXPECT_EQ(results[i], reversed(items[i])) << "item " << i;
+  std::vector<std::string> expected;
+  for (const std::string& item : items) expected.push_back(reversed(item));
+  EXPECT_THAT(unordered, ::testing::UnorderedElementsAreArray(expected));
+}
+
+// A worker that stops reading its task pipe (SIGSTOP) takes only what the pipe holds of a large
+// task; submitting does not wait for it, and when the worker dies with the task half written, the
+// task runs on another worker.
+TEST_P(PoolTest, ATaskHalfWrittenToAWorkerThatDiesRunsOnAnother) {
+  mp::Pool pool(options(2));
+  EXPECT_EQ(pool.map(square, iota(4), 1), (std::vector<int>{0, 1, 4, 9}));  // every worker is up
+  for (const auto& worker : pool.workers()) ::kill(worker.pid, SIGSTOP);
+  const std::string big(4 << 20, 'x');
+  mp::AsyncResult<std::size_t> result = pool.apply_async(string_size, big);  // returns at once
+  std::vector<mp::PoolWorker> stopped = pool.workers();
+  ::kill(stopped[0].pid, SIGKILL);  // the first idle worker got the task
+  for (std::size_t i = 1; i < stopped.size(); ++i) ::kill(stopped[i].pid, SIGCONT);
+  EXPECT_EQ(result.get(60s), big.size());
 }
 
 TEST_P(PoolTest, MapKeepsInputOrderWhenLaterItemsFinishFirst) {
