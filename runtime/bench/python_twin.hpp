@@ -80,16 +80,16 @@ inline PythonTwin& python_twin(const std::string& script, const std::string& met
   return *twin;
 }
 
-// A manual-time benchmark body: each iteration runs `command` in the twin, which does `per` units
-// of work (round trips); the iteration's time is their mean. Skips when the twin says "missing".
-inline void run_in_twin(benchmark::State& state, PythonTwin& twin, const std::string& command, int per = 1) {
+// A manual-time benchmark body: each iteration runs `command` in the twin, and its time is what
+// the twin measured. Skips when the twin says "missing".
+inline void run_in_twin(benchmark::State& state, PythonTwin& twin, const std::string& command) {
   for (auto _ : state) {
     std::optional<double> seconds = twin.seconds(command);
     if (!seconds) {
       state.SkipWithError("not installed");
       return;
     }
-    state.SetIterationTime(*seconds / per);
+    state.SetIterationTime(*seconds);
   }
 }
 
