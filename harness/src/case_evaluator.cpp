@@ -18,7 +18,8 @@ Comparison compare_with_reference(const CaseSpec& spec, StartMethod method,
                                   const std::vector<NormalizedRun>& runs,
                                   const ReferenceRecord& reference,
                                   const std::string& live_version) {
-  const bool outcomes_sampled = spec.expectation_for(method, Impl::python).outcomes.size() > 1;
+  const bool outcomes_sampled =
+      spec.expectation_for(method, Impl::python, live_version).outcomes.size() > 1;
   CompareOptions options;
   options.mode = spec.compare;
   options.left_label = "reference (CPython " + reference.python_version + ")";
@@ -103,6 +104,37 @@ bool python_side_failed(const CaseResult& python) {
   }
 }
 
+// One interpreter of the version axis: judged with its own version (its [[expect.override]]
+// python ranges), against the reference interpreter's python runs (when they ran) and its own
+// recording.
+CaseResult evaluate_version(const UnitRuns& unit, const VersionRuns& version,
+                            const std::vector<NormalizedRun>* reference_runs) {
+  const CaseSpec& spec = *unit.spec;
+  if (!version.unresolved.empty()) {
+    CaseResult result = unresolved_result(spec.id, unit.method, Impl::python, version.unresolved);
+    result.python_version = version.version;
+    result.first_difference = version.unresolved;
+    return result;
+  }
+  const Normalizer normalizer(spec);
+  std::vector<NormalizedRun> runs;
+  for (const RunRecord& record : version.records) runs.push_back(normalizer.normalize(record));
+  std::vector<OutputComparison> comparisons;
+  if (reference_runs) {
+    OutputComparison& comparison = comparisons.emplace_back(OutputComparison{
+        compare_runs(spec, unit.method, *reference_runs, runs, "CPython " + unit.python_version,
+                     "CPython " + version.version),
+        OutputComparison::Against::reference_interpreter});
+    comparison.reference_version = unit.python_version;
+  }
+  if (version.reference)
+    comparisons.push_back(OutputComparison{
+        compare_with_reference(spec, unit.method, runs, *version.reference, version.version),
+        OutputComparison::Against::reference});
+  return decide_verdict(spec, unit.method, Impl::python, std::move(runs), comparisons,
+                        version.version, version.version);
+}
+
 }  // namespace
 
 std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
@@ -123,36 +155,39 @@ std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
     }
     auto own = runs.find(impl);
     if (own == runs.end()) continue;
-    std::optional<OutputComparison> comparison;
+    std::vector<OutputComparison> comparisons;
     if (impl == Impl::python && unit.reference) {
-      comparison = OutputComparison{
+      comparisons.push_back(OutputComparison{
           compare_with_reference(spec, unit.method, own->second, *unit.reference,
                                  unit.python_version),
-          OutputComparison::Against::reference};
+          OutputComparison::Against::reference});
     } else if (impl == Impl::cpp && python_index && python_side_failed(results[*python_index])) {
       const std::string python_code(info(results[*python_index].code).name);
       if (unit.reference && !unit.reference->outputs.empty()) {
-        comparison = OutputComparison{compare_cpp_with_reference(spec, unit.method, own->second, *unit.reference),
-                                      OutputComparison::Against::cpp_against_reference};
+        comparisons.push_back(OutputComparison{
+            compare_cpp_with_reference(spec, unit.method, own->second, *unit.reference),
+            OutputComparison::Against::cpp_against_reference});
       } else {
-        comparison = OutputComparison{
+        comparisons.push_back(OutputComparison{
             Comparison{true, "output not compared: the python side is " + python_code +
                                  " and no CPython reference is recorded"},
-            OutputComparison::Against::not_comparable};
+            OutputComparison::Against::not_comparable});
       }
     } else if (impl == Impl::cpp && runs.count(Impl::python)) {
       const auto& python_runs = runs.at(Impl::python);
-      comparison = OutputComparison{compare_runs(spec, unit.method, python_runs, own->second),
-                                    OutputComparison::Against::other_impl};
+      OutputComparison& comparison = comparisons.emplace_back(OutputComparison{
+          compare_runs(spec, unit.method, python_runs, own->second),
+          OutputComparison::Against::other_impl});
       if (python_runs.size() > 1 && own->second.size() > 1) {
         DistributionOptions options;
         options.min_share = spec.distribution.min_share;
-        comparison->distributions = compare_distributions(
+        comparison.distributions = compare_distributions(
             outcome_histogram(python_runs), outcome_histogram(own->second),
             metric_histograms(python_runs), metric_histograms(own->second), options);
       }
     }
-    results.push_back(decide_verdict(spec, unit.method, impl, own->second, comparison));
+    results.push_back(
+        decide_verdict(spec, unit.method, impl, own->second, comparisons, unit.python_version));
     if (impl == Impl::python) python_index = results.size() - 1;
   }
   // No ratio where a side hung: its wall time is the timeout plus the stack collection (gdb is
@@ -167,6 +202,10 @@ std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
         set_ratio_to_python(result, results[*python_index]);
     }
   }
+  for (const VersionRuns& version : unit.versions)
+    results.push_back(evaluate_version(unit, version, runs.find(Impl::python) != runs.end()
+                                                          ? &runs.at(Impl::python)
+                                                          : nullptr));
   for (auto& result : results) summarize_samples(result);
   for (auto& result : results) bound_kept_output(result);
   for (auto& result : results)

@@ -15,6 +15,14 @@
 
 namespace parity {
 
+// The python side of a unit under one interpreter of the version axis (--python-versions).
+struct VersionRuns {
+  std::string version;                       // "3.8.18"
+  std::vector<RunRecord> records;            // every run, when it ran
+  std::string unresolved;                    // why it could not run; empty when it ran
+  std::optional<ReferenceRecord> reference;  // its own version's recording, if any
+};
+
 struct UnitRuns {
   const CaseSpec* spec = nullptr;
   StartMethod method = StartMethod::fork;
@@ -22,9 +30,12 @@ struct UnitRuns {
   std::map<Impl, std::string> unresolved;          // implementations that could not run, and why
   std::optional<ReferenceRecord> reference;        // recorded CPython result, if any
   std::string python_version;                      // of the live interpreter, for diff labels
+  std::vector<VersionRuns> versions;               // the version axis, in its order
 };
 
-// One CaseResult per implementation in records or unresolved, python first.
+// One CaseResult per implementation in records or unresolved, python first; then one per
+// version of the axis (CaseResult::python_version set), each compared with the reference
+// interpreter's python runs and with its own recording.
 std::vector<CaseResult> evaluate_unit(const UnitRuns& unit);
 
 // UNRESOLVED results for a case that could not be loaded: one per start method x implementation.

@@ -180,7 +180,7 @@ class CaseReader {
 
   Override override_of(const toml::node& node, const CaseSpec& spec) const {
     const toml::table& table = table_of(node, "expect.override");
-    check_keys(table, {"start_method", "impl", "outcome", "xfail", "compare", "distribution_exempt", "reason"},
+    check_keys(table, {"start_method", "impl", "python", "outcome", "xfail", "compare", "distribution_exempt", "reason"},
                "[[expect.override]]");
     Override result;
     result.where = at(table.source());
@@ -196,6 +196,13 @@ class CaseReader {
       std::string name = string_of(*impl, "impl");
       result.impl = parse_impl(name);
       if (!result.impl) fail(impl->source(), "unknown impl '" + name + "' (known: python, cpp)");
+    }
+    if (const toml::node* python = table.get("python")) {
+      std::string range = string_of(*python, "python");
+      result.python = PythonRange::parse(range);
+      if (!result.python)
+        fail(python->source(), "python = '" + range + "': expected CPython versions as clauses such as "
+                               "\">=3.12\" or \">=3.8, <3.10\" (operators < <= > >= == !=)");
     }
     if (const toml::node* outcome = table.get("outcome")) result.outcomes = outcomes_of(*outcome);
     if (const toml::node* xfail = table.get("xfail")) result.xfail = bool_of(*xfail, "xfail");
@@ -298,6 +305,16 @@ class CaseReader {
     }
   }
 
+  // Whether some CPython 3.x is in both overrides' python ranges (no range: every version).
+  static bool python_ranges_meet(const Override& a, const Override& b) {
+    if (!a.python || !b.python) return true;
+    for (int minor = 0; minor <= 99; ++minor) {
+      const std::string version = "3." + std::to_string(minor);
+      if (a.python->admits(version) && b.python->admits(version)) return true;
+    }
+    return false;
+  }
+
   // Two outcome-setting overrides for the same combination would make the outcome depend on order.
   void check_no_outcome_overlap(const Override& next, const CaseSpec& spec) const {
     for (const Override& earlier : spec.overrides) {
@@ -305,7 +322,7 @@ class CaseReader {
       bool same_method = !earlier.start_method || !next.start_method ||
                          *earlier.start_method == *next.start_method;
       bool same_impl = !earlier.impl || !next.impl || *earlier.impl == *next.impl;
-      if (same_method && same_impl)
+      if (same_method && same_impl && python_ranges_meet(earlier, next))
         throw CaseError(next.where, "this override's outcome overlaps the one at line " +
                                         std::to_string(earlier.where.line) +
                                         " (give each combination at most one outcome override)");

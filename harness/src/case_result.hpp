@@ -47,6 +47,12 @@ struct CaseResult {
   std::string diff;                  // unified diff against the other implementation / reference
   std::string override_reason;       // the override that applied, if any
   std::string expected_outcome;      // what the verdict expected: "exit:0", "exit:0 | hang"
+  // The version axis (--python-versions): a python result of an axis interpreter carries its
+  // version ("3.8.18"); the reference interpreter's results and cpp's leave it empty.
+  std::string python_version;
+  // An axis result that differs from the reference interpreter: the first differing lines of the
+  // diff ("-x | +y"), else its first reason; empty when it holds.
+  std::string first_difference;
 
   std::vector<NormalizedRun> runs;
   double median_wall_s = 0;

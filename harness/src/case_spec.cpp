@@ -3,6 +3,8 @@
 
 #include "case_spec.hpp"
 
+#include <regex>
+
 namespace parity {
 
 std::string to_string(StartMethod method) {
@@ -57,8 +59,44 @@ std::string SourceLocation::str() const {
 CaseError::CaseError(const SourceLocation& where, const std::string& message)
     : std::runtime_error(where.str() + ": " + message), where_(where) {}
 
-bool Override::applies_to(StartMethod method, Impl which) const {
-  return (!start_method || *start_method == method) && (!impl || *impl == which);
+std::optional<PythonRange> PythonRange::parse(std::string_view text) {
+  static const std::regex clause(R"(\s*(<=|>=|==|!=|<|>)\s*(\d+)\.(\d+)\s*)");
+  PythonRange range;
+  range.text = std::string(text);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string part(text.substr(start, comma - start));
+    std::smatch match;
+    if (!std::regex_match(part, match, clause)) return std::nullopt;
+    range.clauses.push_back({match[1], std::stoi(match[2]), std::stoi(match[3])});
+    start = comma + 1;
+  }
+  return range;
+}
+
+bool PythonRange::admits(const std::string& version) const {
+  static const std::regex numbers(R"((\d+)\.(\d+)(?:\..*)?)");
+  std::smatch match;
+  if (!std::regex_match(version, match, numbers)) return false;
+  const std::pair<int, int> have{std::stoi(match[1]), std::stoi(match[2])};
+  for (const Clause& clause : clauses) {
+    const std::pair<int, int> bound{clause.major, clause.minor};
+    const bool holds = clause.op == "<"    ? have < bound
+                       : clause.op == "<=" ? have <= bound
+                       : clause.op == ">"  ? have > bound
+                       : clause.op == ">=" ? have >= bound
+                       : clause.op == "==" ? have == bound
+                                           : have != bound;
+    if (!holds) return false;
+  }
+  return true;
+}
+
+bool Override::applies_to(StartMethod method, Impl which, const std::string& python_version) const {
+  return (!start_method || *start_method == method) && (!impl || *impl == which) &&
+         (!python || python->admits(python_version));
 }
 
 std::string Expectation::outcomes_str() const {
@@ -90,12 +128,12 @@ bool CaseSpec::runs_under(StartMethod method) const {
   return false;
 }
 
-std::vector<Outcome> CaseSpec::expected_for(StartMethod method, Impl impl,
-                                            const Override** from) const {
+std::vector<Outcome> CaseSpec::expected_for(StartMethod method, Impl impl, const Override** from,
+                                            const std::string& python_version) const {
   if (from) *from = nullptr;
   // The loader guarantees at most one outcome-setting override applies to any combination.
   for (const Override& candidate : overrides) {
-    if (!candidate.outcomes.empty() && candidate.applies_to(method, impl)) {
+    if (!candidate.outcomes.empty() && candidate.applies_to(method, impl, python_version)) {
       if (from) *from = &candidate;
       return candidate.outcomes;
     }
@@ -103,11 +141,12 @@ std::vector<Outcome> CaseSpec::expected_for(StartMethod method, Impl impl,
   return expected_outcomes;
 }
 
-Expectation CaseSpec::expectation_for(StartMethod method, Impl impl) const {
+Expectation CaseSpec::expectation_for(StartMethod method, Impl impl,
+                                      const std::string& python_version) const {
   Expectation expectation;
-  expectation.outcomes = expected_for(method, impl);
+  expectation.outcomes = expected_for(method, impl, nullptr, python_version);
   for (const Override& candidate : overrides) {
-    if (!candidate.applies_to(method, impl)) continue;
+    if (!candidate.applies_to(method, impl, python_version)) continue;
     expectation.overrides.push_back(&candidate);
     expectation.xfail = expectation.xfail || candidate.xfail;
     expectation.compare = expectation.compare && candidate.compare;

@@ -85,10 +85,30 @@ struct NormalizeRule {
   std::string replace;  // $1-style references
 };
 
-// A documented divergence for some start method and/or implementation. Always has a reason.
+// [[expect.override]] python = ">=3.12": the CPython versions an override is for, as
+// comma-separated clauses that must all hold ("<3.12", ">=3.8, <3.10", "==3.9"; operators
+// < <= > >= == !=), on major.minor (3.12 holds for 3.12.1).
+struct PythonRange {
+  struct Clause {
+    std::string op;  // "<", "<=", ">", ">=", "==", "!="
+    int major = 3;
+    int minor = 0;
+  };
+  std::vector<Clause> clauses;
+  std::string text;  // as written
+  // Whether version ("3.12.1") is in the range; an empty or malformed version is not.
+  bool admits(const std::string& version) const;
+  // The range's text parsed; nullopt when malformed.
+  static std::optional<PythonRange> parse(std::string_view text);
+};
+
+// A documented divergence for some start method, implementation and/or CPython versions. Always
+// has a reason. A python range is checked against the version of the CPython a result is judged
+// with: a python result's own interpreter; for cpp, the reference interpreter it is compared with.
 struct Override {
   std::optional<StartMethod> start_method;  // empty: every start method
   std::optional<Impl> impl;                 // empty: both implementations
+  std::optional<PythonRange> python;        // empty: every CPython version
   std::vector<Outcome> outcomes;            // replaces [expect].outcome where it applies (empty: not)
   bool xfail = false;                       // expected to fail: FAIL -> XFAIL, PASS -> XPASS
   bool compare = true;                      // false: skip the python/cpp output diff here
@@ -97,7 +117,9 @@ struct Override {
   std::vector<std::string> distribution_exempt;
   std::string reason;
   SourceLocation where;
-  bool applies_to(StartMethod method, Impl impl) const;
+  // python_version: the CPython the result is judged with ("3.12.1"); empty when unknown, which
+  // no python range admits.
+  bool applies_to(StartMethod method, Impl impl, const std::string& python_version = {}) const;
 };
 
 // What is expected of one start method x implementation, all applicable overrides merged: the
@@ -143,11 +165,13 @@ struct CaseSpec {
 
   std::string area() const;  // the first component of id
   bool runs_under(StartMethod method) const;  // method is in start_methods
-  // The expected outcomes and the override that set them (null if none) for one combination.
-  std::vector<Outcome> expected_for(StartMethod method, Impl impl,
-                                    const Override** from = nullptr) const;
+  // The expected outcomes and the override that set them (null if none) for one combination,
+  // judged with CPython python_version (Override::applies_to).
+  std::vector<Outcome> expected_for(StartMethod method, Impl impl, const Override** from = nullptr,
+                                    const std::string& python_version = {}) const;
   // Everything expected of one combination, overrides merged (see Expectation).
-  Expectation expectation_for(StartMethod method, Impl impl) const;
+  Expectation expectation_for(StartMethod method, Impl impl,
+                              const std::string& python_version = {}) const;
   // The program's arguments after the program itself: --start-method M, then --param k=v sorted by k.
   std::vector<std::string> program_arguments(StartMethod method) const;
 };

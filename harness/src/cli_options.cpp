@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <regex>
 
+#include "launcher.hpp"
+#include "python_probe.hpp"
+
 namespace parity {
 
 GateOptions CommandLine::gate_options() const {
@@ -79,6 +82,19 @@ RunOptions CommandLine::run_options() const {
       throw UsageError("--against-build runs the cpp side only; --impl python contradicts it");
     selection.impl = Impl::cpp;
     options.against_build = other;
+  }
+  if (!python_versions.empty()) {
+    if (selection.impl == Impl::cpp)
+      throw UsageError("--python-versions runs the python side under each version; --impl cpp "
+                       "(or --against-build) contradicts it");
+    Launcher launcher;
+    VersionAxisOptions axis;
+    axis.reference_version = identify_python(launcher, python).version;
+    try {
+      options.python_versions = resolve_python_versions(python_versions, launcher, axis);
+    } catch (const InterpreterError& error) {
+      throw UsageError(error.what());
+    }
   }
   options.collect_stacks = !no_stacks;
   options.max_failures = exit_first && max_failures == 0 ? 1 : max_failures;
@@ -155,6 +171,16 @@ void add_selection(CLI::App* command, CommandLine& line, bool with_filters) {
       ->allow_extra_args(false);
 }
 
+void add_python_versions(CLI::App* command, CommandLine& line) {
+  command->add_option("--python-versions", line.python_versions,
+                      "also run the python side under these CPythons: versions found under pyenv's "
+                      "root (3.8,3.12), interpreter paths, or all (every 3.8+ there); compared with "
+                      "the reference interpreter (--python)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->envname("PARITY_PYTHON_VERSIONS");
+}
+
 void add_color(CLI::App* command, CommandLine& line) {
   command->add_option("--color", line.color, "colour the output: auto (a TTY without NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
@@ -192,6 +218,7 @@ void define_run_options(CLI::App* run, CommandLine& line) {
                   "KEY=VALUE given to every selected case as --param (repeatable; replaces the "
                   "case's own value)")
       ->allow_extra_args(false);
+  add_python_versions(run, line);
   run->add_option("--json", line.json_file, "write the JSON report here (docs/report-schema.md)");
   run->add_option("--junit", line.junit_file, "write a JUnit XML report here");
   run->add_option("--reference", line.reference_dir, "recorded CPython results; default: reference/");

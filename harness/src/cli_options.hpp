@@ -30,6 +30,7 @@ struct CommandLine {
   std::string shard;
   double timeout_multiplier = 1;
   std::string python = "python3";
+  std::vector<std::string> python_versions;  // run/record --python-versions (python_versions.hpp)
   std::string json_file;
   std::string junit_file;
   std::string reference_dir;
@@ -81,6 +82,9 @@ std::filesystem::path previous_results(const std::filesystem::path& reports_dir)
 void add_selection(CLI::App* command, CommandLine& line, bool with_filters = true);
 void add_execution(CLI::App* command, CommandLine& line);
 void add_gate(CLI::App* command, CommandLine& line);
+
+// --python-versions LIST (default: $PARITY_PYTHON_VERSIONS), for run and record.
+void add_python_versions(CLI::App* command, CommandLine& line);
 
 // --color, for the subcommands that colour what they print.
 void add_color(CLI::App* command, CommandLine& line);

@@ -206,17 +206,35 @@ std::vector<std::string> representative_output(const std::vector<NormalizedRun>&
   return *best;
 }
 
+std::string first_difference(std::string_view unified_diff) {
+  std::string removed, added;
+  std::size_t start = 0;
+  while (start < unified_diff.size() && added.empty()) {
+    std::size_t end = unified_diff.find('\n', start);
+    if (end == std::string_view::npos) end = unified_diff.size();
+    std::string_view line = unified_diff.substr(start, end - start);
+    start = end + 1;
+    if (line.starts_with("---") || line.starts_with("+++")) continue;
+    if (line.starts_with("@@") && !removed.empty()) break;  // a hunk that only removes
+    if (line.starts_with("-") && removed.empty()) removed = line;
+    if (line.starts_with("+")) added = line;
+  }
+  if (removed.empty() || added.empty()) return removed + added;
+  return removed + " | " + added;
+}
+
 Comparison compare_runs(const CaseSpec& spec, StartMethod method,
                         const std::vector<NormalizedRun>& python_runs,
-                        const std::vector<NormalizedRun>& cpp_runs) {
+                        const std::vector<NormalizedRun>& cpp_runs, std::string_view left_name,
+                        std::string_view right_name) {
   auto any_started = [](const std::vector<NormalizedRun>& runs) {
     return std::any_of(runs.begin(), runs.end(), started);
   };
   if (!any_started(python_runs) || !any_started(cpp_runs)) return {};
   CompareOptions options;
   options.mode = spec.compare;
-  options.left_label = "python [" + to_string(method) + "]";
-  options.right_label = "cpp [" + to_string(method) + "]";
+  options.left_label = std::string(left_name) + " [" + to_string(method) + "]";
+  options.right_label = std::string(right_name) + " [" + to_string(method) + "]";
   return compare_lines(representative_output(python_runs), representative_output(cpp_runs), options);
 }
 

@@ -39,16 +39,22 @@ std::string unified_diff(const std::vector<std::string>& left, const std::vector
                          std::string_view left_label, std::string_view right_label,
                          int context = 3);
 
+// The first change of a unified diff as one line: "-removed | +added" (either may be missing);
+// empty when the diff changes nothing.
+std::string first_difference(std::string_view unified_diff);
+
 // The output a set of runs stands for: the most frequent normalized output (ties: the earliest run)
 // among the runs that started. With runs > 1 a deterministic case gives every run the same output;
 // a racy one should compare "none" or "unordered". No started run gives an empty output.
 std::vector<std::string> representative_output(const std::vector<NormalizedRun>& runs);
 
 // The python and cpp runs of one start method under the case's compare mode, labelled
-// "python [fork]" and "cpp [fork]" in the diff. When either side has no started run there is
-// nothing to compare (that side is UNRESOLVED on its own): equal.
+// "python [fork]" and "cpp [fork]" in the diff (or as the names given: "CPython 3.11.7",
+// "CPython 3.8.18" for the version axis). When either side has no started run there is nothing to
+// compare (that side is UNRESOLVED on its own): equal.
 Comparison compare_runs(const CaseSpec& spec, StartMethod method,
                         const std::vector<NormalizedRun>& python_runs,
-                        const std::vector<NormalizedRun>& cpp_runs);
+                        const std::vector<NormalizedRun>& cpp_runs,
+                        std::string_view left_name = "python", std::string_view right_name = "cpp");
 
 }  // namespace parity

@@ -2,6 +2,7 @@
 // a racy cpp result's comparison against python's runs, passing or not) and totals (the tables and failure blocks are console_text.hpp's).
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,13 +12,15 @@
 
 #include "console_text.hpp"
 #include "reporter.hpp"
+#include "version_matrix.hpp"
 
 namespace parity {
 namespace {
 
 std::string result_label(const CaseResult& result) {
-  return fmt::format("{} [{}] {}", result.case_id, to_string(result.start_method),
-                     to_string(result.impl));
+  return fmt::format("{} [{}] {}{}", result.case_id, to_string(result.start_method),
+                     to_string(result.impl),
+                     result.python_version.empty() ? "" : " " + result.python_version);
 }
 
 // "0:07", "12:34", "1:02:03".
@@ -65,6 +68,8 @@ void ConsoleReporter::report_context(const RunContext& context) {
                       context.total_results, roots, python,
                       context.python_version.empty() ? "version unknown" : context.python_version,
                       context.jobs);
+  if (!context.python_versions.empty())
+    out_ << fmt::format(", python side also under CPython {}", fmt::join(context.python_versions, ", "));
   if (context.repeat > 1) out_ << fmt::format(", --repeat {}", context.repeat);
   if (context.shard_count > 1)
     out_ << fmt::format(", shard {}/{}", context.shard_index, context.shard_count);
@@ -148,6 +153,7 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   }
 
   if (!quiet) out_ << performance_table(summary);
+  out_ << holds_on_lines(version_matrix(summary, context_), options_.width, color);
 
   // Totals.
   out_ << "\n";
@@ -161,7 +167,8 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   };
   out_ << fmt::format("{} results: {}.\n{} elapsed, -j {}: workers busy {:.0f}%, CPU {} ({:.0f}% "
                       "of {} cores, harness and programs)\n",
-                      summary.results.size(), totals.empty() ? "none" : totals,
+                      summary.results.size() + summary.version_results.size(),
+                      totals.empty() ? "none" : totals,
                       format_seconds(summary.elapsed_s), summary.jobs,
                       percent(summary.worker_busy_s, workers), format_seconds(summary.busy_s),
                       percent(summary.busy_s, cores), cores);

@@ -7,6 +7,7 @@
 #include "comparator.hpp"
 #include "report_text.hpp"
 #include "reporter.hpp"
+#include "version_matrix.hpp"
 
 namespace parity {
 namespace {
@@ -212,6 +213,8 @@ void JsonReporter::render(std::ostream& out, const RunSummary& summary) const {
       {"counts", summary.counts()},
       {"results", results},
   };
+  if (!run.python_versions.empty())
+    report["python_versions"] = version_matrix_json(version_matrix(summary, run));
   out << report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 

@@ -299,6 +299,7 @@ int main(int argc, char** argv) {
   auto* record = app.add_subcommand("record", "record CPython's results as the reference");
   add_selection(record, line);
   add_execution(record, line);
+  add_python_versions(record, line);
   add_color(record, line);
   record->add_option("-j,--jobs", line.jobs, "programs run at once; default: the number of cores");
   record->add_option("--repeat", line.repeat, "multiply each case's runs");

@@ -78,7 +78,8 @@ ReferenceRecord make_reference(const CaseResult& python_result, CompareMode comp
 void ReferenceWriter::report_results(const ResultBatch& batch) {
   for (const CaseResult& result : batch.results) {
     if (result.impl != Impl::python) continue;
-    const std::string where = result.case_id + " [" + to_string(result.start_method) + "]: ";
+    const std::string where = result.case_id + " [" + to_string(result.start_method) + "]" +
+                              (result.python_version.empty() ? "" : " " + result.python_version) + ": ";
     if (result.code == ResultCode::unresolved || !batch.spec) {
       failures_.push_back(where + "not recorded: the case is UNRESOLVED");
       continue;
@@ -90,7 +91,9 @@ void ReferenceWriter::report_results(const ResultBatch& batch) {
       continue;
     }
     if (result.code == ResultCode::skip) continue;
-    const std::string& version = context().python_version;
+    // A version axis result is its own interpreter's reference (parity record --python-versions).
+    const std::string& version =
+        result.python_version.empty() ? context().python_version : result.python_version;
     if (version.empty()) {
       failures_.push_back(where + "not recorded: cannot ask " + context().python +
                           " for its version");

@@ -41,7 +41,8 @@ ReferenceRecord make_reference(const CaseResult& python_result, CompareMode comp
                                const std::string& python_version);
 
 // `parity record`'s reporter: as each python result arrives, writes it as the reference of its
-// case x start method (reference_path under path(), for the context's Python version) when it
+// case x start method (reference_path under path(), for the context's Python version, or a version
+// axis result's own CaseResult::python_version) when it
 // meets its case's expectations. Results are never changed: what could not be recorded is this
 // reporter's own list of failures, which the caller reports beside the results.
 class ReferenceWriter : public FileReporter {

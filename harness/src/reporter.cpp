@@ -23,13 +23,15 @@ std::string shell_quote(const std::string& word) {
 }  // namespace
 
 bool RunSummary::success() const {
-  return std::all_of(results.begin(), results.end(),
-                     [](const CaseResult& result) { return !is_failure(result.code); });
+  auto passed = [](const CaseResult& result) { return !is_failure(result.code); };
+  return std::all_of(results.begin(), results.end(), passed) &&
+         std::all_of(version_results.begin(), version_results.end(), passed);
 }
 
 std::map<std::string, int> RunSummary::counts() const {
   std::map<std::string, int> counts;
-  for (const auto& result : results) ++counts[to_string(result.code)];
+  for (const auto* list : {&results, &version_results})
+    for (const auto& result : *list) ++counts[to_string(result.code)];
   return counts;
 }
 

@@ -28,6 +28,9 @@ struct RunContext {
   std::string python;                  // the interpreter as given (--python)
   std::string python_version;          // "3.11.7"; empty if it could not be asked
   std::string python_executable;       // its sys.executable, which the cases run with
+  // The version axis (--python-versions): the other interpreters' versions ("3.8.18"), sorted;
+  // empty without the axis.
+  std::vector<std::string> python_versions;
   std::vector<std::filesystem::path> case_roots;
   int jobs = 1;
   int repeat = 1;
@@ -61,6 +64,9 @@ struct RunSummary {
   std::map<Impl, std::vector<double>> startup_floor_s;
   // With --against-build: the other build's results, sorted as `results`; not in success().
   std::vector<CaseResult> against_build_results;
+  // The version axis: the python results of the other interpreters (CaseResult::python_version
+  // set), sorted as `results`; they count in success() and counts().
+  std::vector<CaseResult> version_results;
   // Results the run did not produce because it stopped early (--max-failures); 0 otherwise.
   int not_run = 0;
   bool success() const;              // every result PASS, XFAIL or SKIP

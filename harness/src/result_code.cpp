@@ -11,16 +11,16 @@ namespace {
 using enum ResultCode;
 
 constexpr std::array<ResultCodeInfo, 9> table{{
-    // code              name                 failure severity under_xfail  junit                   color
-    {pass,              "PASS",               false, 0, xpass,             JunitElement::none,    ConsoleColor::green},
-    {fail,              "FAIL",               true,  2, xfail,             JunitElement::failure, ConsoleColor::red},
-    {xfail,             "XFAIL",              false, 0, xfail,             JunitElement::none,    ConsoleColor::green},
-    {xpass,             "XPASS",              true,  2, xpass,             JunitElement::failure, ConsoleColor::red},
-    {timeout,           "TIMEOUT",            true,  3, xfail,             JunitElement::failure, ConsoleColor::red},
-    {crash,             "CRASH",              true,  4, xfail,             JunitElement::failure, ConsoleColor::red},
-    {unresolved,        "UNRESOLVED",         true,  5, unresolved,        JunitElement::error,   ConsoleColor::magenta},
-    {skip,              "SKIP",               false, 0, skip,              JunitElement::skipped, ConsoleColor::cyan},
-    {reference_changed, "REFERENCE-CHANGED",  true,  1, reference_changed, JunitElement::failure, ConsoleColor::magenta},
+    // code              name                 failure severity under_xfail  junit                   color                 version_mark
+    {pass,              "PASS",               false, 0, xpass,             JunitElement::none,    ConsoleColor::green,   "✓"},
+    {fail,              "FAIL",               true,  2, xfail,             JunitElement::failure, ConsoleColor::red,     "✗"},
+    {xfail,             "XFAIL",              false, 0, xfail,             JunitElement::none,    ConsoleColor::green,   "~"},
+    {xpass,             "XPASS",              true,  2, xpass,             JunitElement::failure, ConsoleColor::red,     "✗"},
+    {timeout,           "TIMEOUT",            true,  3, xfail,             JunitElement::failure, ConsoleColor::red,     "✗"},
+    {crash,             "CRASH",              true,  4, xfail,             JunitElement::failure, ConsoleColor::red,     "✗"},
+    {unresolved,        "UNRESOLVED",         true,  5, unresolved,        JunitElement::error,   ConsoleColor::magenta, "?"},
+    {skip,              "SKIP",               false, 0, skip,              JunitElement::skipped, ConsoleColor::cyan,    "-"},
+    {reference_changed, "REFERENCE-CHANGED",  true,  1, reference_changed, JunitElement::failure, ConsoleColor::magenta, "!"},
 }};
 
 constexpr bool indexed_by_code() {

@@ -32,6 +32,10 @@ struct ResultCodeInfo {
   ResultCode under_xfail;
   JunitElement junit;
   ConsoleColor color;
+  // A version's cell in the version matrix (version_matrix.hpp): holds (as the reference
+  // interpreter), differs, differs as an override documents, drifted from its own recording,
+  // skipped, unresolved.
+  std::string_view version_mark;
 };
 
 // The properties of one code.

@@ -42,12 +42,13 @@ std::vector<Impl> impls_of(const CaseSelection& selection) {
 int RunPlan::total_results() const {
   int total = 0;
   for (const PlannedUnit& unit : units)
-    if (!unit.other_build) total += static_cast<int>(unit.impls.size());
+    if (!unit.other_build) total += static_cast<int>(unit.impls.size() + unit.versions);
   for (const DecidedBatch& batch : decided) total += static_cast<int>(batch.results.size());
   return total;
 }
 
-RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& selection, int repeat) {
+RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& selection, int repeat,
+                 std::size_t versions) {
   RunPlan plan;
   const std::vector<Impl> impls = impls_of(selection);
   for (const LoadedCase& loaded : cases) {
@@ -68,9 +69,13 @@ RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& sele
     }
     for (StartMethod method : methods) {
       PlannedUnit unit{&spec, method, impls, std::max(1, spec.runs) * std::max(1, repeat)};
+      if (std::find(impls.begin(), impls.end(), Impl::python) != impls.end()) unit.versions = versions;
       auto& order = spec.exclusive ? plan.exclusive : plan.shared;
-      for (int run = 0; run < unit.runs; ++run)
+      for (int run = 0; run < unit.runs; ++run) {
         for (Impl impl : impls) order.push_back(PlannedRun{plan.units.size(), impl, run});
+        for (std::size_t version = 1; version <= unit.versions; ++version)
+          order.push_back(PlannedRun{plan.units.size(), Impl::python, run, version});
+      }
       plan.units.push_back(std::move(unit));
     }
   }

@@ -23,14 +23,19 @@ struct PlannedUnit {
   StartMethod method = StartMethod::fork;
   std::vector<Impl> impls;  // python first
   int runs = 1;             // per implementation
+  // The version axis (--python-versions): the python side also runs under this many more
+  // interpreters, each `runs` times (python must be among impls).
+  std::size_t versions = 0;
   bool other_build = false;  // --against-build: runs the other build's programs, never reported
 };
 
-// One program run: run number run_index (0-based) of implementation impl of units[unit].
+// One program run: run number run_index (0-based) of implementation impl of units[unit]; for
+// python, under interpreter `version`: 0 the reference interpreter, i > 0 the i-th of the axis.
 struct PlannedRun {
   std::size_t unit = 0;
   Impl impl = Impl::python;
   int run_index = 0;
+  std::size_t version = 0;
   friend bool operator==(const PlannedRun&, const PlannedRun&) = default;
 };
 
@@ -46,15 +51,17 @@ struct RunPlan {
   std::vector<PlannedRun> shared;     // run by the -j workers, started in this order
   std::vector<PlannedRun> exclusive;  // then these, one at a time
   std::vector<DecidedBatch> decided;  // reported before anything runs
-  // How many results the run reports: one per unit x implementation (other builds' units
-  // excepted), plus the decided ones.
+  // How many results the run reports: one per unit x implementation and per unit x axis
+  // version (other builds' units excepted), plus the decided ones.
   int total_results() const;
 };
 
 // The plan for `cases` (as select_cases returns them) under the selection's start method and
 // implementation, each case's runs multiplied by repeat. The plan points into `cases`, which
-// must outlive it.
-RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& selection, int repeat);
+// must outlive it. versions: how many interpreters of the version axis besides the reference run
+// each unit's python side (right after the reference's run of the same index).
+RunPlan plan_run(const std::vector<LoadedCase>& cases, const CaseSelection& selection, int repeat,
+                 std::size_t versions = 0);
 
 // --against-build: gives every unit a twin that runs the other build's cpp program; each run of a
 // unit and the same run of its twin start one right after the other, in turns: this build first

@@ -45,7 +45,8 @@ struct BuildSlot {
 bool result_order(const CaseResult& a, const CaseResult& b) {
   if (a.case_id != b.case_id) return a.case_id < b.case_id;
   if (a.start_method != b.start_method) return a.start_method < b.start_method;
-  return a.impl < b.impl;
+  if (a.impl != b.impl) return a.impl < b.impl;
+  return a.python_version < b.python_version;
 }
 
 double process_cpu_seconds() {
@@ -81,7 +82,7 @@ class Execution {
         for (const auto& [key, value] : options_.params) loaded.spec->params[key] = value;
         if (options_.runs > 0) loaded.spec->runs = options_.runs;
       }
-    plan_ = plan_run(cases_, options_.selection, options_.repeat);
+    plan_ = plan_run(cases_, options_.selection, options_.repeat, options_.python_versions.size());
     if (options_.against_build) interleave_other_build(plan_);
     for (const PlannedUnit& unit : plan_.units) units_.push_back(start_unit(unit, python.version));
     total_ = plan_.total_results();
@@ -102,8 +103,11 @@ class Execution {
     if (cancelled()) return {};
 
     RunSummary summary;
-    summary.results = std::move(results_);
+    for (CaseResult& result : results_)
+      (result.python_version.empty() ? summary.results : summary.version_results)
+          .push_back(std::move(result));
     std::sort(summary.results.begin(), summary.results.end(), result_order);
+    std::sort(summary.version_results.begin(), summary.version_results.end(), result_order);
     summary.against_build_results = std::move(other_results_);
     std::sort(summary.against_build_results.begin(), summary.against_build_results.end(), result_order);
     summary.elapsed_s =
@@ -135,6 +139,8 @@ class Execution {
     context.python = options_.python;
     context.python_version = python.version;
     context.python_executable = python.executable;
+    for (const Interpreter& version : options_.python_versions)
+      context.python_versions.push_back(version.version);
     context.case_roots = options_.selection.roots();
     context.jobs = jobs();
     context.repeat = options_.repeat;
@@ -153,14 +159,27 @@ class Execution {
     state->data.method = unit.method;
     state->data.python_version = python_version;
     for (Impl impl : unit.impls) state->data.records[impl].resize(unit.runs);
-    state->remaining = static_cast<int>(unit.impls.size()) * unit.runs;
+    state->remaining = static_cast<int>(unit.impls.size() + unit.versions) * unit.runs;
+    for (std::size_t index = 0; index < unit.versions; ++index) {
+      VersionRuns& version = state->data.versions.emplace_back();
+      version.version = options_.python_versions[index].version;
+      version.records.resize(unit.runs);
+    }
     if (options_.check_reference && !python_version.empty()) {
-      try {
-        state->data.reference = load_reference(
-            reference_path(options_.reference_dir, python_version, unit.spec->id, unit.method));
-      } catch (const std::exception& error) {
-        state->data.unresolved[Impl::python] = error.what();
-      }
+      // Each interpreter's python side against the recording of its own version.
+      auto load = [&](const std::string& version, std::optional<ReferenceRecord>& into,
+                      std::string& unresolved) {
+        try {
+          into = load_reference(reference_path(options_.reference_dir, version, unit.spec->id, unit.method));
+        } catch (const std::exception& error) {
+          unresolved = error.what();
+        }
+      };
+      std::string unresolved;
+      load(python_version, state->data.reference, unresolved);
+      if (!unresolved.empty()) state->data.unresolved[Impl::python] = unresolved;
+      for (VersionRuns& version : state->data.versions)
+        load(version.version, version.reference, version.unresolved);
     }
     return state;
   }
@@ -173,11 +192,15 @@ class Execution {
   }
 
   // The launch of one program run, or the reason it cannot run (empty argv).
-  LaunchOptions launch_options(const PlannedUnit& unit, Impl impl, std::string& error) {
+  LaunchOptions launch_options(const PlannedUnit& unit, const PlannedRun& run, std::string& error) {
     const CaseSpec& spec = *unit.spec;
+    const Impl impl = run.impl;
     LaunchOptions launch;
     if (impl == Impl::python) {
-      launch.argv = {python_executable_, spec.python_program.string()};
+      const std::string& python = run.version == 0
+                                      ? python_executable_
+                                      : options_.python_versions[run.version - 1].executable;
+      launch.argv = {python, spec.python_program.string()};
       launch.python = true;
       // Lines printed before a hang or a crash must survive the kill, as they do in C++ cases
       // that flush; case programs print little, so the cost does not show in timings.
@@ -210,17 +233,18 @@ class Execution {
     UnitState& unit = *units_[run.unit];
     bool skip = cancelled() || stopped_;
     if (stopped_) unit.not_run = true;
+    VersionRuns* version = run.version > 0 ? &unit.data.versions[run.version - 1] : nullptr;
     {
       std::lock_guard lock(mutex_);
-      skip = skip || unit.data.unresolved.count(run.impl) > 0;
+      skip = skip || (version ? !version->unresolved.empty() : unit.data.unresolved.count(run.impl) > 0);
     }
     if (!skip) {
       std::string error;
-      LaunchOptions launch = launch_options(plan_.units[run.unit], run.impl, error);
+      LaunchOptions launch = launch_options(plan_.units[run.unit], run, error);
       if (error.empty()) {
         RunRecord record = launcher_.run(launch);
         std::lock_guard lock(mutex_);
-        unit.data.records[run.impl][run.run_index] = std::move(record);
+        (version ? version->records : unit.data.records[run.impl])[run.run_index] = std::move(record);
       } else {
         std::lock_guard lock(mutex_);
         unit.data.unresolved[run.impl] = error;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "case_selection.hpp"
+#include "python_versions.hpp"
 #include "reporter.hpp"
 
 namespace parity {
@@ -24,6 +25,10 @@ struct RunOptions {
   int runs = 0;                   // > 0: every case runs this many times instead (show --repeat)
   double timeout_multiplier = 1;  // scales each case's timeout_s
   std::string python = "python3";
+  // The version axis (--python-versions, python_versions.hpp): the python side of every unit also
+  // runs under each of these (resolved, the reference's minor version left out). Their results
+  // are reported with the others and kept apart in RunSummary::version_results.
+  std::vector<Interpreter> python_versions;
   // --param KEY=VALUE: added to (or replacing) every selected case's params, e.g. a benchmark's
   // batches or an injected slowdown.
   std::map<std::string, std::string> params;

@@ -64,8 +64,18 @@ CaseResult blank_result(const std::string& case_id, StartMethod method, Impl imp
 CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
                           std::vector<NormalizedRun> runs,
                           const std::optional<OutputComparison>& comparison) {
+  std::vector<OutputComparison> comparisons;
+  if (comparison) comparisons.push_back(*comparison);
+  return decide_verdict(spec, method, impl, std::move(runs), comparisons, {});
+}
+
+CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
+                          std::vector<NormalizedRun> runs,
+                          const std::vector<OutputComparison>& comparisons,
+                          const std::string& judged_with, const std::string& axis_version) {
   CaseResult result = blank_result(spec.id, method, impl);
-  const Expectation expectation = spec.expectation_for(method, impl);
+  result.python_version = axis_version;
+  const Expectation expectation = spec.expectation_for(method, impl, judged_with);
   result.expected_outcome = expectation.outcomes_str();
   result.override_reason = expectation.reasons();
 
@@ -157,30 +167,35 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
 
   std::string not_compared;
   // compare = "none" is the comparator's business (it reports equal); an override with
-  // compare = false turns the comparison off here, whatever it found.
-  if (comparison && comparison->against == OutputComparison::Against::not_comparable) {
-    // Said only of a result that passes otherwise: a failing one is explained by its own reasons.
-    not_compared = comparison->comparison.diff;
-  } else if (comparison && expectation.compare && !comparison->comparison.equal) {
-    result.diff = comparison->comparison.diff;
-    switch (comparison->against) {
-      case OutputComparison::Against::other_impl:
-        finding(ResultCode::fail, "output differs from python");
-        break;
-      case OutputComparison::Against::reference:
-        finding(ResultCode::reference_changed, "output differs from the recorded CPython reference");
-        break;
-      case OutputComparison::Against::cpp_against_reference:
-        finding(ResultCode::fail,
-                "output differs from the recorded CPython reference (the live python side failed)");
-        break;
-      case OutputComparison::Against::not_comparable:
-        break;
+  // compare = false turns the comparison off here, whatever it found. The first comparison that
+  // differs gives the result its diff.
+  for (const OutputComparison& comparison : comparisons) {
+    if (comparison.against == OutputComparison::Against::not_comparable) {
+      // Said only of a result that passes otherwise: a failing one is explained by its own reasons.
+      not_compared = comparison.comparison.diff;
+    } else if (expectation.compare && !comparison.comparison.equal) {
+      if (result.diff.empty()) result.diff = comparison.comparison.diff;
+      switch (comparison.against) {
+        case OutputComparison::Against::other_impl:
+          finding(ResultCode::fail, "output differs from python");
+          break;
+        case OutputComparison::Against::reference:
+          finding(ResultCode::reference_changed, "output differs from the recorded CPython reference");
+          break;
+        case OutputComparison::Against::cpp_against_reference:
+          finding(ResultCode::fail,
+                  "output differs from the recorded CPython reference (the live python side failed)");
+          break;
+        case OutputComparison::Against::reference_interpreter:
+          finding(ResultCode::fail, "output differs from CPython " + comparison.reference_version +
+                                        " (the reference interpreter)");
+          break;
+        case OutputComparison::Against::not_comparable:
+          break;
+      }
     }
-  }
-  if (comparison) {
-    result.distributions = comparison->distributions;
-    for (const VariableComparison& distribution : comparison->distributions)
+    if (!comparison.distributions.empty()) result.distributions = comparison.distributions;
+    for (const VariableComparison& distribution : comparison.distributions)
       if (expectation.compare && !expectation.distribution_exempt.contains(distribution.name) &&
           diverges(distribution, spec.distribution))
         finding(ResultCode::fail, "distribution differs from python's: " + describe(distribution) + "; " +
@@ -193,6 +208,20 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
   result.code = expectation.xfail ? info(found).under_xfail : found;
   if (result.code == ResultCode::xpass)
     result.reasons.push_back("expected to fail (" + expectation.reasons() + "), but passed");
+
+  // Where an axis version departs from the reference interpreter: its output's first differing
+  // lines (also where an override turned the comparison off: the difference is documented, not
+  // gone), else the first thing found (an outcome, a metric). Drift from its own recording alone
+  // is not a difference between versions.
+  if (!axis_version.empty()) {
+    for (const OutputComparison& comparison : comparisons)
+      if (comparison.against == OutputComparison::Against::reference_interpreter &&
+          !comparison.comparison.equal)
+        result.first_difference = first_difference(comparison.comparison.diff);
+    if (result.first_difference.empty() && found != ResultCode::pass &&
+        found != ResultCode::reference_changed)
+      result.first_difference = result.reasons.front();
+  }
 
   result.outcome_histogram = outcome_histogram(runs);
   result.metric_histograms = metric_histograms(runs);

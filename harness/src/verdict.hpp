@@ -21,11 +21,15 @@ namespace parity {
 // (not_comparable: comparison.diff says why, as the reason of a result that passes otherwise).
 // Against the other implementation it also carries the racy case's distributions (both sides with
 // more than one run): judged as [expect.distribution] says, and kept on the result for reports.
+// An axis interpreter's python side (--python-versions) is compared with the reference
+// interpreter's python side (a difference is FAIL: "output differs from CPython 3.11.7") and with
+// its own version's recording.
 struct OutputComparison {
-  enum class Against { other_impl, reference, cpp_against_reference, not_comparable };
+  enum class Against { other_impl, reference, cpp_against_reference, not_comparable, reference_interpreter };
   Comparison comparison;
   Against against = Against::other_impl;
   std::vector<VariableComparison> distributions;
+  std::string reference_version;  // Against::reference_interpreter: its version, for the reason
 };
 
 // Judges one case x start method x implementation over all its runs. Every run must satisfy the
@@ -45,6 +49,15 @@ struct OutputComparison {
 CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
                           std::vector<NormalizedRun> runs,
                           const std::optional<OutputComparison>& comparison = std::nullopt);
+
+// The same with every comparison the result is judged on, and the CPython version it is judged
+// with (which [[expect.override]] python ranges apply: the axis interpreter's own for its python
+// result, the reference interpreter's otherwise; empty: none applies). An axis result
+// (axis_version non-empty) carries it as CaseResult::python_version, with its first difference.
+CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
+                          std::vector<NormalizedRun> runs,
+                          const std::vector<OutputComparison>& comparisons,
+                          const std::string& judged_with, const std::string& axis_version = {});
 
 // A case that could not be judged (bad case.toml, C++ build failure, harness error): UNRESOLVED.
 CaseResult unresolved_result(const std::string& case_id, StartMethod method, Impl impl,

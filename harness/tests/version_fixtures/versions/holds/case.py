@@ -1,0 +1,1 @@
+print(f"result {[i * i for i in range(4)]}")
