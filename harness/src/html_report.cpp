@@ -1,5 +1,6 @@
 // The HTML page: its style, header and navigation, the summary and the conformance matrix; the
-// other sections are in html_failures.cpp, html_performance.cpp, html_history_sections.cpp.
+// other sections are in html_failures.cpp, html_versions.cpp, html_performance.cpp,
+// html_history_sections.cpp.
 
 #include "html_report.hpp"
 
@@ -250,12 +251,15 @@ void render_html_report(std::ostream& out, const ReportInput& input) {
                                                                                   (failures == 1 ? " failure" : " failures"))
       << "</div></header>\n";
   out << "<nav class=\"toc\"><a href=\"#changes\">What changed</a><a href=\"#summary\">Summary</a>"
-      << "<a href=\"#matrix\">Matrix</a><a href=\"#failures\">Failures <span class=\"n\">" << failures << "</span></a>"
+      << "<a href=\"#matrix\">Matrix</a>"
+      << (report.contains("python_versions") ? "<a href=\"#versions\">Python versions</a>" : "")
+      << "<a href=\"#failures\">Failures <span class=\"n\">" << failures << "</span></a>"
       << "<a href=\"#performance\">Performance</a><a href=\"#trends\">Trends</a><a href=\"#racy\">Racy cases</a>"
       << "<a href=\"#flaky\">Flaky history</a></nav>\n<main>\n";
   html::what_changed(out, input.history);
   html::summary(out, model);
   html::conformance_matrix(out, model);
+  html::python_versions(out, model);
   html::failures(out, model);
   html::performance(out, model);
   html::trends(out, input.history);

@@ -12,6 +12,7 @@ namespace parity::html {
 void what_changed(std::ostream& out, const HistoryView* history);          // html_history_sections.cpp
 void summary(std::ostream& out, const ReportModel& model);                  // html_report.cpp
 void conformance_matrix(std::ostream& out, const ReportModel& model);       // html_report.cpp
+void python_versions(std::ostream& out, const ReportModel& model);          // html_versions.cpp
 void failures(std::ostream& out, const ReportModel& model);                 // html_failures.cpp
 void performance(std::ostream& out, const ReportModel& model);              // html_performance.cpp
 void trends(std::ostream& out, const HistoryView* history);                 // html_history_sections.cpp

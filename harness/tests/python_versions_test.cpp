@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "case_loader.hpp"
+#include "html_report.hpp"
 #include "launcher.hpp"
 #include "python_probe.hpp"
 #include "python_versions.hpp"
@@ -384,23 +385,47 @@ TEST(VersionMatrix, JsonHoldsEveryCellByVersion) {
   EXPECT_EQ(json["matrix"][2]["cells"]["3.9.18"]["mark"], "~");
 }
 
+// results.json of a run, rendered in memory.
+nlohmann::json json_report(const RunContext& context, const RunSummary& summary) {
+  JsonReporter reporter("unused.json");
+  reporter.report_context(context);
+  std::ostringstream out;
+  reporter.render(out, summary);
+  return nlohmann::json::parse(out.str());
+}
+
 TEST(VersionMatrix, TheJsonReportCarriesTheMatrixOnlyWithTheAxis) {
   AxisRun run = axis_run();
-  JsonReporter reporter("unused.json");
-  reporter.report_context(run.context);
-  std::ostringstream out;
-  reporter.render(out, run.summary);
-  auto report = nlohmann::json::parse(out.str());
+  auto report = json_report(run.context, run.summary);
   EXPECT_EQ(report["python_versions"]["matrix"].size(), 3u);
   EXPECT_EQ(report["results"].size(), run.summary.results.size());  // axis results are not in it
   EXPECT_FALSE(report["success"].get<bool>());                     // but they count
   EXPECT_EQ(report["counts"]["FAIL"], 2);
 
-  JsonReporter plain("unused.json");
-  plain.report_context(RunContext{});
-  std::ostringstream without;
-  plain.render(without, sample_summary());
-  EXPECT_FALSE(nlohmann::json::parse(without.str()).contains("python_versions"));
+  EXPECT_FALSE(json_report(RunContext{}, sample_summary()).contains("python_versions"));
+}
+
+// The HTML report reads the matrix back from results.json: a table of marks, a column per version.
+TEST(VersionMatrix, TheHtmlReportShowsTheMatrixFromResultsJson) {
+  AxisRun run = axis_run();
+  auto report = json_report(run.context, run.summary);
+  std::ostringstream page;
+  render_html_report(page, {&report, nullptr});
+  const std::string html = page.str();
+  EXPECT_NE(html.find("<a href=\"#versions\">Python versions</a>"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"versions\">"), std::string::npos);
+  EXPECT_NE(html.find("<th class=\"method\">3.11*</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td class=\"cell r-FAIL\" data-version=\"3.12.1\" data-result=\"FAIL\" "
+                      "title=\"queues/closed [fork] on CPython 3.12.1: FAIL\n-old | +new\">✗</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find(R"(data-version="3.9.18" data-result="XFAIL")"), std::string::npos);
+
+  // Without the axis, no section and no link.
+  report.erase("python_versions");
+  std::ostringstream plain;
+  render_html_report(plain, {&report, nullptr});
+  EXPECT_EQ(plain.str().find("id=\"versions\""), std::string::npos);
+  EXPECT_EQ(plain.str().find("#versions"), std::string::npos);
 }
 
 }  // namespace
