@@ -286,7 +286,8 @@ class CaseReader {
 
   void read_expect(const toml::node& node, CaseSpec& spec) const {
     const toml::table& expect = table_of(node, "expect");
-    check_keys(expect, {"outcome", "metrics", "samples", "distribution", "override"}, "[expect]");
+    check_keys(expect, {"outcome", "metrics", "samples", "distribution", "override", "hang_after_quiet_s"},
+               "[expect]");
     if (const toml::node* outcome = expect.get("outcome")) spec.expected_outcomes = outcomes_of(*outcome);
     if (const toml::node* metrics = expect.get("metrics"))
       spec.metric_bounds = bounds_of(*metrics, "expect.metrics", true);
@@ -302,6 +303,19 @@ class CaseReader {
         if (!next.outcomes.empty()) check_no_outcome_overlap(next, spec);
         spec.overrides.push_back(std::move(next));
       }
+    }
+    if (const toml::node* quiet = expect.get("hang_after_quiet_s")) {
+      spec.hang_after_quiet_s = number_of(*quiet, "hang_after_quiet_s");
+      if (!(*spec.hang_after_quiet_s >= min_hang_after_quiet_s && *spec.hang_after_quiet_s <= max_timeout_s))
+        fail(quiet->source(), "'hang_after_quiet_s' must be between 0.05 and 86400 (seconds)");
+      const auto hangs = [](const std::vector<Outcome>& outcomes) {
+        return std::any_of(outcomes.begin(), outcomes.end(),
+                           [](const Outcome& outcome) { return outcome.kind == Outcome::Kind::hang; });
+      };
+      if (!hangs(spec.expected_outcomes) &&
+          std::none_of(spec.overrides.begin(), spec.overrides.end(),
+                       [&](const Override& override_) { return hangs(override_.outcomes); }))
+        fail(quiet->source(), "'hang_after_quiet_s' is for runs that may hang: no expected outcome is \"hang\"");
     }
   }
 

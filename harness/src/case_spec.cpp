@@ -3,6 +3,7 @@
 
 #include "case_spec.hpp"
 
+#include <algorithm>
 #include <regex>
 
 namespace parity {
@@ -139,6 +140,12 @@ std::vector<Outcome> CaseSpec::expected_for(StartMethod method, Impl impl, const
     }
   }
   return expected_outcomes;
+}
+
+bool CaseSpec::may_hang(StartMethod method, Impl impl, const std::string& python_version) const {
+  const std::vector<Outcome> outcomes = expected_for(method, impl, nullptr, python_version);
+  return std::any_of(outcomes.begin(), outcomes.end(),
+                     [](const Outcome& outcome) { return outcome.kind == Outcome::Kind::hang; });
 }
 
 Expectation CaseSpec::expectation_for(StartMethod method, Impl impl,

@@ -52,6 +52,8 @@ inline constexpr double min_timeout_s = 0.01;
 inline constexpr double max_timeout_s = 86400;
 // timeout_s scaled by --timeout-multiplier, saturated to [1 ms, max_scaled_timeout] instead of
 // overflowing (1e300 x 10 s is "very long", never a negative or zero duration).
+// The shortest [expect] hang_after_quiet_s: a few of the launcher's observations of the tree.
+inline constexpr double min_hang_after_quiet_s = 0.05;
 inline constexpr std::chrono::milliseconds max_scaled_timeout{1'000'000'000};  // 11.6 days
 std::chrono::milliseconds scaled_timeout(double timeout_s, double multiplier);
 
@@ -162,6 +164,9 @@ struct CaseSpec {
   std::map<std::string, MetricBound> sample_bounds;   // [expect.samples]: each run's median
   DistributionExpectation distribution;               // [expect.distribution]
   std::vector<Override> overrides;                    // [[expect.override]]
+  // [expect] hang_after_quiet_s: a run that may hang is taken as hung once its whole tree has been
+  // quiet this long (tree_quiescence.hpp), before its timeout. Unset: it waits the timeout.
+  std::optional<double> hang_after_quiet_s;
 
   std::string area() const;  // the first component of id
   bool runs_under(StartMethod method) const;  // method is in start_methods
@@ -169,6 +174,8 @@ struct CaseSpec {
   // judged with CPython python_version (Override::applies_to).
   std::vector<Outcome> expected_for(StartMethod method, Impl impl, const Override** from = nullptr,
                                     const std::string& python_version = {}) const;
+  // Whether "hang" is among the outcomes expected of one combination.
+  bool may_hang(StartMethod method, Impl impl, const std::string& python_version = {}) const;
   // Everything expected of one combination, overrides merged (see Expectation).
   Expectation expectation_for(StartMethod method, Impl impl,
                               const std::string& python_version = {}) const;

@@ -97,6 +97,7 @@ RunOptions CommandLine::run_options() const {
     }
   }
   options.collect_stacks = !no_stacks;
+  options.stacks_of_expected_hangs = all_stacks;
   options.max_failures = exit_first && max_failures == 0 ? 1 : max_failures;
   options.cancel = cancel;
   if (last_failed) {
@@ -239,6 +240,9 @@ void define_run_options(CLI::App* run, CommandLine& line) {
                 "(--json FILE when it exists, else the newest reports/*/results.json)");
   auto* quiet = run->add_flag("-q,--quiet", line.quiet, "print failures and totals only");
   run->add_flag("-v,--verbose", line.verbose, "print every result with its time")->excludes(quiet);
+  run->add_flag("--all-stacks", line.all_stacks,
+                "also collect stacks of runs that hang as expected (by default only an unexpected "
+                "hang gets them; `show` always does)");
   run->add_flag("--full-stacks", line.full_stacks,
                 "failure blocks show hung trees' stacks (libc and standard library frames folded) "
                 "instead of one line per process");

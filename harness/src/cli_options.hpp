@@ -36,6 +36,7 @@ struct CommandLine {
   std::string reference_dir;
   bool no_reference = false;
   bool no_stacks = false;
+  bool all_stacks = false;            // run --all-stacks
   std::vector<std::string> params;  // run --param KEY=VALUE
   std::string baseline;       // run --baseline / compare BASE
   std::string compared;       // compare NEW

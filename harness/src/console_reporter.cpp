@@ -165,11 +165,18 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   auto percent = [&](double part, double whole) {
     return summary.elapsed_s > 0 ? 100.0 * part / (summary.elapsed_s * whole) : 0.0;
   };
-  out_ << fmt::format("{} results: {}.\n{} elapsed, -j {}: workers busy {:.0f}%, CPU {} ({:.0f}% "
+  // With benchmark cases beside the conformance catalog, the catalog's own time too (tracked: it
+  // is what a developer waits for).
+  const bool with_perf = std::any_of(summary.results.begin(), summary.results.end(),
+                                     [](const CaseResult& result) { return !is_catalog_case(result.case_id); });
+  const std::string catalog = with_perf && summary.catalog_elapsed_s > 0
+                                  ? fmt::format(" (cases outside perf/: {})", format_seconds(summary.catalog_elapsed_s))
+                                  : "";
+  out_ << fmt::format("{} results: {}.\n{} elapsed{}, -j {}: workers busy {:.0f}%, CPU {} ({:.0f}% "
                       "of {} cores, harness and programs)\n",
                       summary.results.size() + summary.version_results.size(),
                       totals.empty() ? "none" : totals,
-                      format_seconds(summary.elapsed_s), summary.jobs,
+                      format_seconds(summary.elapsed_s), catalog, summary.jobs,
                       percent(summary.worker_busy_s, workers), format_seconds(summary.busy_s),
                       percent(summary.busy_s, cores), cores);
   if (summary.not_run > 0)

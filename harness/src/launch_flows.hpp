@@ -6,6 +6,7 @@
 
 #include <sys/time.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -33,6 +34,13 @@ void run_in_process_group(const PreparedRun& run, RunRecord& record);
 // pid, ppid and command line of a live process, for a report; pids as the program knows them (in
 // its PID namespace, where it has one).
 ProcessInfo describe_process(int pid);
+
+// start + timeout, saturated at the clock's end.
+inline std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::time_point start,
+                                                           std::chrono::steady_clock::duration timeout) {
+  using Clock = std::chrono::steady_clock;
+  return timeout >= Clock::time_point::max() - start ? Clock::time_point::max() : start + timeout;
+}
 
 inline double seconds_of(const timeval& tv) {
   return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;

@@ -33,6 +33,7 @@
 #include "run_leftovers.hpp"
 #include "shm_sandbox.hpp"
 #include "stack_dump.hpp"
+#include "tree_quiescence.hpp"
 
 extern char** environ;
 
@@ -435,10 +436,14 @@ void run_in_process_group(const PreparedRun& run, RunRecord& record) {
     }
   } cleanup{tree, main_pid, registration, orphan_usage};
   ChildWatch watch(main_pid);
-  bool exited = watch.wait_exit(options.timeout);
+  const ExitWait ended = wait_exit_or_quiet(
+      {.deadline = deadline_after(start, options.timeout), .quiet = options.hang_when_quiet},
+      [&](Clock::time_point until) { return watch.wait_exit_until(until); },
+      [&] { return tree.alive(); }, [&] { return out.size() + err.size(); });
   auto end = Clock::now();
-  if (!exited) {
+  if (ended != ExitWait::exited) {
     record.timed_out = true;
+    record.hung_quiet = ended == ExitWait::quiet;
     try {
       if (options.collect_stacks) {
         StackDumpOptions dump;

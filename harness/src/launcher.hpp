@@ -49,6 +49,10 @@ struct LaunchOptions {
   std::chrono::milliseconds timeout{10'000};
   bool python = false;          // arm faulthandler in every Python process (if collect_stacks)
   bool collect_stacks = true;   // on timeout, dump stacks of every process before killing
+  // When > 0: the run counts as hung (as at its timeout, RunRecord::hung_quiet) as soon as its whole
+  // tree has been quiet this long (tree_quiescence.hpp: no thread scheduled, no output). Only for
+  // runs that may hang, with an interval longer than any timed wait of the programs.
+  std::chrono::milliseconds hang_when_quiet{0};
   // On timeout: SIGTERM to the tree, this long for it to exit, then SIGKILL.
   std::chrono::milliseconds kill_grace{200};
   // After the main process exited: how long what is left of its tree may take to exit by itself

@@ -7,18 +7,11 @@
 #include "pid_namespace.hpp"
 #include "run_leftovers.hpp"
 #include "stack_dump.hpp"
+#include "tree_quiescence.hpp"
 
 namespace parity {
-namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// start + timeout, saturated at the clock's end.
-Clock::time_point deadline_after(Clock::time_point start, Clock::duration timeout) {
-  return timeout >= Clock::time_point::max() - start ? Clock::time_point::max() : start + timeout;
-}
-
-}  // namespace
 
 void run_in_pid_namespace(const PreparedRun& run, RunRecord& record) {
   const LaunchOptions& options = run.options;
@@ -55,10 +48,14 @@ void run_in_pid_namespace(const PreparedRun& run, RunRecord& record) {
     record.launch_error = "cannot start " + options.argv[0] + ": " + *error;
     return;
   }
-  const bool exited = space->wait_program_exit(deadline_after(start, options.timeout));
+  const ExitWait ended = wait_exit_or_quiet(
+      {.deadline = deadline_after(start, options.timeout), .quiet = options.hang_when_quiet},
+      [&](Clock::time_point until) { return space->wait_program_exit(until); },
+      [&] { return space->alive(); }, [&] { return run.out.size() + run.err.size(); });
   const auto end = Clock::now();
-  if (!exited) {
+  if (ended != ExitWait::exited) {
     record.timed_out = true;
+    record.hung_quiet = ended == ExitWait::quiet;
     if (options.collect_stacks) {
       try {
         StackDumpOptions dump;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "case_result.hpp"
@@ -52,9 +53,15 @@ struct ResultBatch {
 };
 
 // Everything, at the end.
+// A conformance case: any outside perf/ (whose benchmark cases need their repetitions).
+inline bool is_catalog_case(std::string_view case_id) { return case_id.rfind("perf/", 0) != 0; }
+
 struct RunSummary {
   std::vector<CaseResult> results;   // sorted: case id, start method, implementation
   double elapsed_s = 0;              // wall time of the whole run
+  // Wall time from the start to the last result of a conformance case (is_catalog_case): perf/'s
+  // benchmark cases are exclusive and run after all others, so this is the catalog's time. 0: none.
+  double catalog_elapsed_s = 0;
   double busy_s = 0;                 // CPU time (user + sys) of the harness and all it reaped
   double worker_busy_s = 0;          // time worker threads spent running or building programs
   int jobs = 1;

@@ -62,9 +62,10 @@ struct RunRecord {
   std::uint64_t stderr_bytes = 0;
   std::optional<ExitStatus> status;  // empty only when the program could not be started
   bool timed_out = false;            // the harness killed it after LaunchOptions::timeout
+  bool hung_quiet = false;           // timed_out early: quiet for LaunchOptions::hang_when_quiet
   std::string launch_error;          // why it could not be started (then status is empty)
 
-  double wall_s = 0;  // start to exit of the main process (timed out: to the timeout)
+  double wall_s = 0;  // start to exit of the main process (timed out: to the timeout, or to hung_quiet)
   double user_s = 0;  // rusage of the whole tree the harness reaped
   double sys_s = 0;
   std::int64_t peak_rss_kb = 0;

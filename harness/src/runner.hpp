@@ -41,6 +41,8 @@ struct RunOptions {
   std::filesystem::path reference_dir = std::filesystem::path(PARITY_SOURCE_DIR) / "reference";
   bool check_reference = true;    // REFERENCE-CHANGED when live CPython differs from a recording
   bool collect_stacks = true;     // on timeout, stacks of every process before the kill
+  // ... also where the hang is expected (then nobody reads them unless asked: show, --all-stacks).
+  bool stacks_of_expected_hangs = false;
   // Stop early (-x, --max-failures N): once N failing results are reported no new program starts;
   // what is running finishes and is reported, the rest counts as RunSummary::not_run. 0: never.
   int max_failures = 0;

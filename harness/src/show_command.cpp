@@ -59,6 +59,7 @@ void show_summary(ShowReporter& reporter, const RunSummary& summary) {
 int show_case(const CommandLine& line, const std::string& case_name, std::ostream& out, bool is_tty,
               int width) {
   RunOptions options = options_for(line, case_name);
+  options.stacks_of_expected_hangs = true;  // stacks are what show is for
   options.repeat = 1;
   options.measure_startup_floor = false;
   ShowOptions show{width, line.wrap, line.color_enabled(is_tty), line.full_stacks};

@@ -567,3 +567,31 @@ TEST(DiscoverCases, ACaseTomlThatIsADirectoryIsReported) {
   EXPECT_FALSE(cases[0].spec);
   EXPECT_NE(cases[0].error.find("case.toml:1:1: is a directory"), std::string::npos) << cases[0].error;
 }
+
+// Issue 16: [expect] hang_after_quiet_s, only where a hang is expected, in range.
+TEST(CaseSpec, HangAfterQuietIsForRunsThatMayHang) {
+  TempDir dir;
+  CaseSpec spec = load_case(write_case(dir.path() / "c", header +
+                                                             "[expect]\noutcome = \"hang\"\n"
+                                                             "hang_after_quiet_s = 0.5\n"
+                                                             "[[expect.override]]\nimpl = \"cpp\"\n"
+                                                             "outcome = \"exit:0\"\nreason = \"r\"\n"),
+                            "a/c");
+  EXPECT_EQ(spec.hang_after_quiet_s, 0.5);
+  EXPECT_TRUE(spec.may_hang(StartMethod::fork, Impl::python));
+  EXPECT_FALSE(spec.may_hang(StartMethod::fork, Impl::cpp));
+  // A hang set by an override is enough.
+  load_case(write_case(dir.path() / "d", header +
+                                             "[expect]\nhang_after_quiet_s = 1\n"
+                                             "[[expect.override]]\nstart_method = \"spawn\"\n"
+                                             "outcome = \"hang\"\nreason = \"r\"\n"),
+            "a/d");
+  CaseError no_hang = load_error(header + "[expect]\nhang_after_quiet_s = 0.5\n");
+  EXPECT_EQ(no_hang.where().line, 5);
+  EXPECT_NE(std::string(no_hang.what()).find("no expected outcome is \"hang\""), std::string::npos)
+      << no_hang.what();
+  for (const char* value : {"0", "0.01", "-1", "nan", "inf", "1e9"}) {
+    CaseError error = load_error(header + "[expect]\noutcome = \"hang\"\nhang_after_quiet_s = " + value + "\n");
+    EXPECT_EQ(error.where().line, 6) << value;
+  }
+}

@@ -165,6 +165,25 @@ TEST(ConsoleFinalize, SaysWhenTheRunStoppedEarly) {
       << out.str();
 }
 
+// Issue 16: beside benchmark cases, the summary gives the conformance catalog's own time.
+TEST(ConsoleFinalize, TheCatalogsTimeBesidePerfCases) {
+  RunSummary summary = sample_summary();
+  summary.elapsed_s = 300;
+  summary.catalog_elapsed_s = 40;
+  summary.jobs = 2;
+  {
+    std::ostringstream out;
+    ConsoleReporter(out, false).finalize(summary);
+    EXPECT_NE(out.str().find("\n300.00 s elapsed, -j 2"), std::string::npos) << "no perf case: no figure\n" << out.str();
+  }
+  auto perf = make_result("perf/pipe_round_trip", StartMethod::fork, Impl::cpp, ResultCode::pass);
+  perf.runs = {make_run(1, {})};
+  summary.results.push_back(perf);
+  std::ostringstream out;
+  ConsoleReporter(out, false).finalize(summary);
+  EXPECT_NE(out.str().find("\n300.00 s elapsed (cases outside perf/: 40.00 s), -j 2"), std::string::npos) << out.str();
+}
+
 TEST(FailureBlocks, StderrTailsOfBothSidesAndBothRerunCommands) {
   std::string text = failure_blocks(sample_summary(), {});
   std::size_t block = text.find("FAIL queues/join [fork] cpp\n");

@@ -204,6 +204,20 @@ TEST(EndToEnd, RunClassifiesEveryFixtureExactly) {
                 std::string::npos);
     }
   }
+  // Issue 16: an expected hang ends once its tree is quiet (hang_after_quiet_s = 0.2, timeout 5 s),
+  // without stacks; an unexpected one waits its timeout and gets them.
+  for (const char* impl : {"python", "cpp"}) {
+    for (const char* method : {"fork", "spawn"}) {
+      const json& run = results[std::string("hangs/expected [") + method + "] " + impl]["runs"][0];
+      EXPECT_EQ(run["hung_quiet"], true) << run.dump();
+      EXPECT_LT(run["wall_s"].get<double>(), 4.0) << run.dump();
+      EXPECT_EQ(run["stacks"], "") << run.dump();
+    }
+    const json& unexpected = results[std::string("hangs/unexpected [fork] ") + impl]["runs"][0];
+    EXPECT_EQ(unexpected["hung_quiet"], false);
+    EXPECT_GE(unexpected["wall_s"].get<double>(), 1.0);
+    EXPECT_NE(unexpected["stacks"].get<std::string>().find("== pid "), std::string::npos) << unexpected.dump();
+  }
   EXPECT_NE(joined_reasons(results["hostile/deep_key [fork] cpp"]).find("deep_key/case.toml:5:"),
             std::string::npos);
   EXPECT_LT(fs::file_size(dir.path() / "report.json"), 4u << 20);

@@ -305,6 +305,33 @@ TEST_F(LauncherTest, TimeoutOfNativeTreeDumpsGdbStackOfEveryProcessThenKills) {
   EXPECT_TRUE(test_support::processes_with_token(token).empty());
 }
 
+// Issue 16: with hang_when_quiet a blocked tree ends long before its timeout, as a hang, and its
+// processes are gone; a program that wakes every 100 ms (no output, almost no CPU) is not cut.
+TEST_F(LauncherTest, QuietTreeCountsAsHungBeforeItsTimeout) {
+  const std::string token = test_support::unique_token();
+  RunRecord blocked = launcher().run({.argv = {program("hang_tree"), "2"},
+                                      .env_overrides = token_env(token),
+                                      .timeout = std::chrono::milliseconds(20'000),
+                                      .collect_stacks = false,
+                                      .hang_when_quiet = std::chrono::milliseconds(300)});
+  EXPECT_TRUE(blocked.timed_out);
+  EXPECT_TRUE(blocked.hung_quiet);
+  EXPECT_LT(blocked.wall_s, 10.0);
+  EXPECT_GE(blocked.wall_s, 0.3);
+  EXPECT_EQ(blocked.stacks, "");
+  EXPECT_EQ(printed_pids(blocked.stdout_text).size(), 3u) << blocked.stdout_text;
+  EXPECT_TRUE(test_support::processes_with_token(token).empty());
+
+  RunRecord napping = launcher().run(
+      {.argv = {PARITY_PYTHON, "-c", "import time\nfor _ in range(10): time.sleep(0.1)\nprint('done')\n"},
+       .timeout = std::chrono::milliseconds(20'000),
+       .hang_when_quiet = std::chrono::milliseconds(300)});
+  EXPECT_FALSE(napping.timed_out);
+  EXPECT_FALSE(napping.hung_quiet);
+  EXPECT_EQ(napping.stdout_text, "done\n");
+  EXPECT_EQ(napping.status, ExitStatus::exited(0));
+}
+
 TEST_F(LauncherTest, TermIgnoredEscalatesToKill) {
   RunRecord record = launcher().run({.argv = {program("hang_tree"), "1", "--ignore-term"},
                                      .timeout = std::chrono::milliseconds(1000),
