@@ -65,13 +65,14 @@ nlohmann::ordered_json merge_shard_reports(const std::vector<ShardReport>& shard
   json merged_shards = json::array();
   std::set<std::string> roots;
   std::string started_at = first.value("started_at", std::string());
-  double elapsed = 0, cpu = 0, busy = 0;
+  double elapsed = 0, catalog_elapsed = 0, cpu = 0, busy = 0;
   for (const ShardReport& shard : shards) {
     const json& report = shard.report;
     for (const json& result : report["results"]) results.push_back(result);
     for (const json& root : report.value("case_roots", json::array())) roots.insert(root.get<std::string>());
     started_at = std::min(started_at, report.value("started_at", std::string()));
     elapsed = std::max(elapsed, report.value("elapsed_s", 0.0));
+    catalog_elapsed = std::max(catalog_elapsed, report.value("catalog_elapsed_s", 0.0));
     cpu += report.value("cpu_s", 0.0);
     busy += report.value("worker_busy_s", 0.0);
     const json& shard_of = member_object(report, "shard");
@@ -102,6 +103,7 @@ nlohmann::ordered_json merge_shard_reports(const std::vector<ShardReport>& shard
   merged["command"] = "run";
   merged["started_at"] = started_at;
   merged["elapsed_s"] = elapsed;
+  merged["catalog_elapsed_s"] = catalog_elapsed;
   merged["cpu_s"] = cpu;
   merged["worker_busy_s"] = busy;
   merged["jobs"] = first.value("jobs", 1);

@@ -10,7 +10,7 @@
 //
 // The merged report is a parity-report/1 document (docs/report-schema.md, "Merged shards"): results
 // of every shard sorted as a run sorts them, counts and success recomputed, started_at the earliest,
-// elapsed_s the longest shard's (they ran side by side), cpu_s and worker_busy_s summed, metadata
+// elapsed_s and catalog_elapsed_s the longest shard's (they ran side by side), cpu_s and worker_busy_s summed, metadata
 // and startup_floor of the first shard, shard {1, 1}, and `merged_shards` listing each input.
 
 #include <nlohmann/json.hpp>

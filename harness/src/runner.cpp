@@ -230,7 +230,11 @@ class Execution {
     launch.timeout = scaled_timeout(spec.timeout_s, options_.timeout_multiplier);
     // Stacks cost a hang ~0.5 s of wall and ~1 s of CPU (gdb): taken where a person reads them, an
     // unexpected hang (TIMEOUT) or when asked. An expected one may end once quiet (case_spec.hpp).
-    const bool may_hang = spec.may_hang(unit.method, impl);
+    // Judged with this interpreter's version (a cpp run with the reference's), so [[expect.override]]
+    // python ranges count here as in the verdict.
+    const std::string& judged_with = run.version == 0 ? units_[run.unit]->data.python_version
+                                                      : options_.python_versions[run.version - 1].version;
+    const bool may_hang = spec.may_hang(unit.method, impl, judged_with);
     launch.collect_stacks = options_.collect_stacks && (!may_hang || options_.stacks_of_expected_hangs);
     if (may_hang && spec.hang_after_quiet_s)
       launch.hang_when_quiet = std::chrono::milliseconds(std::llround(*spec.hang_after_quiet_s * 1000));

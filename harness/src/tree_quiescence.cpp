@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace parity {
@@ -23,6 +24,18 @@ bool asleep(char state) { return state == 'S' || state == 'T' || state == 't'; }
 
 }  // namespace
 
+std::optional<SchedStat> parse_schedstat(std::string_view text) {
+  // "<ns on a CPU> <ns waiting for one> <times run>"
+  SchedStat stat;
+  std::uint64_t waited = 0;
+  std::istringstream in{std::string(text)};
+  if (!(in >> stat.cpu_ns >> waited >> stat.run_count)) return std::nullopt;
+  // Every thread has been on a CPU at least once (a new thread is runnable until it first runs; it
+  // must run to sleep): a count of 0 is a kernel that does not keep it, which says nothing.
+  if (stat.run_count == 0) return std::nullopt;
+  return stat;
+}
+
 std::optional<QuiescenceWatch::TreeSample> QuiescenceWatch::sample(const std::vector<int>& pids,
                                                                    std::uint64_t output_bytes) {
   TreeSample tree{{}, output_bytes};
@@ -32,12 +45,12 @@ std::optional<QuiescenceWatch::TreeSample> QuiescenceWatch::sample(const std::ve
     for (const auto& entry : std::filesystem::directory_iterator(tasks, error)) {
       const std::string task_dir = entry.path().string();
       if (!asleep(thread_state(task_dir))) return std::nullopt;
-      // "<ns on a CPU> <ns waiting for one> <times run>"
-      std::ifstream schedstat(task_dir + "/schedstat");
-      ThreadSample thread{pid, std::atoi(entry.path().filename().c_str()), 0, 0};
-      std::uint64_t waited = 0;
-      if (!(schedstat >> thread.cpu_ns >> waited >> thread.run_count)) return std::nullopt;
-      tree.threads.push_back(thread);
+      std::ifstream file(task_dir + "/schedstat");
+      std::string text;
+      std::getline(file, text);
+      const std::optional<SchedStat> stat = parse_schedstat(text);
+      if (!stat) return std::nullopt;
+      tree.threads.push_back({pid, std::atoi(entry.path().filename().c_str()), stat->cpu_ns, stat->run_count});
     }
     if (error) return std::nullopt;  // the process went away: the tree changed
   }

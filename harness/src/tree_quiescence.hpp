@@ -12,16 +12,31 @@
 // runs that may hang, by the author who knows the programs' timed waits. A tree starved of a CPU
 // is not quiet (its threads are runnable), so a loaded machine cannot fake quiescence.
 //
-// Where /proc/PID/task/TID/schedstat is unreadable (kernels without schedstats) a tree is never
-// quiet: the run waits its full timeout, as without this.
+// What else cannot fake quiescence: a process being forked or exec'ing (its parent and it are
+// running, or in uninterruptible sleep, D, as is a vfork() parent until its child execs; a new
+// process changes the set), reading a file from a local disk (D), a zombie (not in the tree: it
+// never runs again). What can: a tree waiting on something outside itself that takes longer than
+// the interval (a FUSE file system, a network peer); case programs wait only on each other.
+//
+// Where /proc/PID/task/TID/schedstat is unreadable or counts no runs (kernels without sched_info
+// print "0 0 0") a tree is never quiet: the run waits its full timeout, as without this.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace parity {
+
+// One thread's /proc/PID/task/TID/schedstat: time on a CPU (ns) and the times it was put on one.
+struct SchedStat {
+  std::uint64_t cpu_ns = 0;
+  std::uint64_t run_count = 0;
+};
+// Nothing for text that does not parse, or that counts no runs (a kernel not keeping them).
+std::optional<SchedStat> parse_schedstat(std::string_view text);
 
 class QuiescenceWatch {
  public:

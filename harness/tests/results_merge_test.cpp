@@ -37,8 +37,11 @@ std::string merge_error(const std::vector<ShardReport>& shards) {
 }
 
 TEST(ResultsMerge, TwoShardsBecomeOneRun) {
-  ordered_json merged = merge_shard_reports({{"s2.json", shard(2, {"b/two"}, "abc", "2026-11-26T02:00:05Z")},
-                                             {"s1.json", shard(1, {"a/one", "c/three"})}});
+  ordered_json second = shard(2, {"b/two"}, "abc", "2026-11-26T02:00:05Z");
+  ordered_json first = shard(1, {"a/one", "c/three"});
+  second["catalog_elapsed_s"] = 11.0;
+  first["catalog_elapsed_s"] = 9.5;
+  ordered_json merged = merge_shard_reports({{"s2.json", second}, {"s1.json", first}});
   ASSERT_EQ(merged["results"].size(), 6u);
   EXPECT_EQ(merged["results"][0]["case"], "a/one");  // sorted as a run sorts them
   EXPECT_EQ(merged["results"][0]["impl"], "python");
@@ -50,6 +53,7 @@ TEST(ResultsMerge, TwoShardsBecomeOneRun) {
   EXPECT_EQ(merged["success"], false);
   EXPECT_EQ(merged["started_at"], "2026-11-26T02:00:00Z");
   EXPECT_DOUBLE_EQ(merged["elapsed_s"].get<double>(), 12.5);
+  EXPECT_DOUBLE_EQ(merged["catalog_elapsed_s"].get<double>(), 11.0);  // the longest shard's
   EXPECT_DOUBLE_EQ(merged["cpu_s"].get<double>(), 20.0);
   EXPECT_EQ(merged["shard"]["count"], 1);
   ASSERT_EQ(merged["merged_shards"].size(), 2u);

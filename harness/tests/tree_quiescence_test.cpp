@@ -1,10 +1,14 @@
 // QuiescenceWatch on real processes: a blocked child is quiet, a child that wakes every 20 ms
-// (using almost no CPU time: no clock tick moves), one that spins, or a tree that writes output is
-// never quiet; wait_exit_or_quiet ends at the exit, the quiet interval or the deadline.
+// (using almost no CPU time: no clock tick moves), one that spins, a parent waiting for its
+// vfork()ed child to exec, or a tree that writes output is never quiet; wait_exit_or_quiet ends at
+// the exit, the quiet interval or the deadline; schedstat lines that count no runs say nothing.
 
 #include "tree_quiescence.hpp"
 
+#include "process_tree.hpp"
+
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,6 +102,48 @@ TEST(TreeQuiescence, ASpinningChildIsNeverQuiet) {
   });
   QuiescenceWatch watch(200ms);
   EXPECT_FALSE(quiet_within(watch, spinning.pid(), 1500ms));
+}
+
+// A child still starting: posix_spawn() and CPython's subprocess vfork(); the parent waits in
+// uninterruptible sleep (D) until the child execs or exits, however long that takes. Here the
+// child blocks on a pipe before it would exec, and the pair must never count as hung.
+TEST(TreeQuiescence, AParentWaitingForItsVforkedChildToExecIsNeverQuiet) {
+  std::array<int, 2> gate{-1, -1};
+  ASSERT_EQ(::pipe(gate.data()), 0);
+  Child parent([&] {
+    if (::vfork() == 0) {
+      char byte;
+      // Only system calls on the borrowed stack until _exit (what a vfork child may do).
+      ::syscall(SYS_read, gate[0], &byte, 1);
+      ::_exit(0);
+    }
+    for (;;) ::pause();
+  });
+  QuiescenceWatch watch(200ms);
+  std::vector<int> tree{parent.pid()};
+  const auto start = Clock::now();
+  bool quiet = false;
+  while (!quiet && Clock::now() - start < 1500ms) {
+    std::this_thread::sleep_for(20ms);
+    std::vector<int> pids{parent.pid()};
+    for (int pid : proc::children_of(parent.pid())) pids.push_back(pid);
+    quiet = watch.observe(pids, 0, Clock::now());
+  }
+  EXPECT_FALSE(quiet);
+  // Lets the vfork child exit (every process holds the write end: no EOF), then the parent goes.
+  ASSERT_EQ(::write(gate[1], "x", 1), 1);
+  ::close(gate[1]);
+  ::close(gate[0]);
+}
+
+TEST(TreeQuiescence, SchedstatThatCountsNoRunsSaysNothing) {
+  auto stat = parse_schedstat("1234 56 7\n");
+  ASSERT_TRUE(stat);
+  EXPECT_EQ(stat->cpu_ns, 1234u);
+  EXPECT_EQ(stat->run_count, 7u);
+  EXPECT_FALSE(parse_schedstat("0 0 0\n")) << "kernels without sched_info print zeros";
+  EXPECT_FALSE(parse_schedstat(""));
+  EXPECT_FALSE(parse_schedstat("12 x"));
 }
 
 TEST(TreeQuiescence, OutputKeepsATreeFromBeingQuiet) {
