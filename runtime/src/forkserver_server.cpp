@@ -185,6 +185,14 @@ void forkserver_main(int argc, char** argv) {
   ::sigprocmask(SIG_BLOCK, &handled, &s.original_mask);
   s.signals = ::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
 
+  // What each child would otherwise build for itself after fork(), paying a page fault for every
+  // page it writes or code page it runs: the main process object (its authkey from getrandom),
+  // the lifecycle registries, /dev/null (its stdin), the standard streams' flush checks.
+  (void)current_process();
+  lifecycle_warm_up();
+  (void)devnull_fd();
+  flush_std_streams();
+
   for (;;) {
     std::vector<pollfd> pfds = {{s.alive, POLLIN, 0}, {s.listener, POLLIN, 0}, {s.signals, POLLIN, 0}};
     for (int fd : s.clients) pfds.push_back({fd, POLLIN, 0});

@@ -218,27 +218,45 @@ void exit_function() {
 namespace {
 
 // Flushes `stream` unless it writes straight through to a C stream (the default,
-// sync_with_stdio(true)): then the fflush below covers it.
-void flush_unless_stdio_synced(std::ostream& stream) {
+// sync_with_stdio(true)): then the fflush below covers it. `synced` is the buffer last found to be
+// such a stdio_sync_filebuf (the standard streams' own live as long as the program), so a forked
+// child, whose parent flushed before fork(), skips the dynamic_cast and the libstdc++ code page it
+// would fault in.
+void flush_unless_stdio_synced(std::ostream& stream, std::atomic<std::streambuf*>& synced) {
+  std::streambuf* buffer = stream.rdbuf();
 #ifdef __GLIBCXX__
-  if (dynamic_cast<__gnu_cxx::stdio_sync_filebuf<char>*>(stream.rdbuf()) != nullptr) return;
+  if (buffer != nullptr && buffer == synced.load(std::memory_order_relaxed)) return;
+  if (dynamic_cast<__gnu_cxx::stdio_sync_filebuf<char>*>(buffer) != nullptr) {
+    synced.store(buffer, std::memory_order_relaxed);
+    return;
+  }
+#else
+  (void)synced;
 #endif
   stream.flush();
 }
 
 // fflush only when bytes are pending: an idle fflush still takes the FILE lock, i.e. writes to a
-// page a forked child would otherwise have kept shared.
+// page a forked child would otherwise have kept shared. (glibc: __fpending's own test, inline, so
+// that a child does not fault in the libc code page of __fpending.)
 void flush_if_pending(FILE* file) {
-  if (__fpending(file) > 0) std::fflush(file);
+#ifdef __GLIBC__
+  const bool pending = file->_IO_write_ptr > file->_IO_write_base;
+#else
+  const bool pending = __fpending(file) > 0;
+#endif
+  if (pending) std::fflush(file);
 }
+
+std::atomic<std::streambuf*> cout_synced{nullptr}, cerr_synced{nullptr}, clog_synced{nullptr};
 
 }  // namespace
 
 void flush_std_streams() noexcept {
   try {
-    flush_unless_stdio_synced(std::cout);
-    flush_unless_stdio_synced(std::cerr);
-    flush_unless_stdio_synced(std::clog);
+    flush_unless_stdio_synced(std::cout, cout_synced);
+    flush_unless_stdio_synced(std::cerr, cerr_synced);
+    flush_unless_stdio_synced(std::clog, clog_synced);
   } catch (...) {
   }
   flush_if_pending(stdout);
