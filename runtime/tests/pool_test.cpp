@@ -172,6 +172,35 @@ TEST_P(PoolTest, ItemsLargerThanAPipeArriveWholeAndInOrder) {
   EXPECT_THAT(unordered, ::testing::UnorderedElementsAreArray(expected));
 }
 
+std::vector<std::string> split_words(std::string s) {
+  std::vector<std::string> words{""};
+  for (char c : s) {
+    if (c == ' ') {
+      words.emplace_back();
+    } else {
+      words.back().push_back(c);
+    }
+  }
+  return words;
+}
+
+// Strings of every length, empty ones included, in chunks of unlike sizes (each chunk's frame is
+// sized from its items) and back as map results and as a vector result of apply: each exact.
+TEST_P(PoolTest, StringsOfMixedLengthsRoundTripExactly) {
+  mp::Pool pool(options(2));
+  std::vector<std::string> items;
+  for (std::size_t n : {0, 1, 7, 8, 15, 16, 17, 70000, 0, 3, 1 << 20, 300000, 2, 65536, 0}) {
+    std::string item(n, '\0');
+    for (std::size_t k = 0; k < n; ++k) item[k] = static_cast<char>('a' + (k * 7 + n) % 26);
+    items.push_back(std::move(item));
+  }
+  std::vector<std::string> expected;
+  for (const std::string& item : items) expected.push_back(reversed(item));
+  for (std::size_t chunksize : {1, 2, 4, 15}) EXPECT_EQ(pool.map(reversed, items, chunksize), expected) << chunksize;
+  EXPECT_EQ(pool.apply(split_words, std::string(" a  bc ") + items[7]),
+            (std::vector<std::string>{"", "a", "", "bc", items[7]}));
+}
+
 // A worker that stops reading its task pipe (SIGSTOP) takes only what the pipe holds of a large
 // task; submitting does not wait for it, and when the worker dies with the task half written, the
 // task runs on another worker.

@@ -2,6 +2,7 @@
 // Internals of mp::Pool (pool.hpp): the jobs behind AsyncResult (ApplyJob, MapJob: a value decoded
 // once, callbacks run on completion) and the collected input of a map.
 
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -39,7 +40,14 @@ class ValueJob : public Job {
   // After completion: the value, or the failure thrown.
   const Stored<T>& value() {
     if (const TaskOutcome* failed = failure()) failed->rethrow();
-    std::call_once(decoded_, [&] { value_ = decode(); });
+    // Not std::call_once: glibc's pthread_once makes a futex system call every time it runs.
+    if (!decoded_.load(std::memory_order_acquire)) {
+      std::lock_guard lock(decode_mutex_);
+      if (!decoded_.load(std::memory_order_relaxed)) {
+        value_ = decode();  // what decode() throws leaves the value to decode again
+        decoded_.store(true, std::memory_order_release);
+      }
+    }
     return value_;
   }
   // As value(), moving it out: for the only holder (Pool::map of its own map_async).
@@ -77,7 +85,8 @@ class ValueJob : public Job {
 
  private:
   Callbacks<T> callbacks_;
-  std::once_flag decoded_;
+  std::mutex decode_mutex_;
+  std::atomic<bool> decoded_{false};
   Stored<T> value_{};
 };
 
@@ -130,6 +139,9 @@ class MapJob final : public ValueJob<MapValue<R>> {
       std::vector<R> all;
       all.reserve(items_);
       for (const auto& outcome : this->outcomes()) {
+        if constexpr (std::is_same_v<R, std::string>) {
+          if (append_string_vector(outcome->bytes, all)) continue;  // straight into place
+        }
         std::vector<R> chunk = load_payload<std::vector<R>>(outcome->bytes);
         std::move(chunk.begin(), chunk.end(), std::back_inserter(all));
       }

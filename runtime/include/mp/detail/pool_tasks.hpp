@@ -7,6 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -49,30 +50,32 @@ std::string result_payload(const R& result) {
 // Worker side of apply: fn(args...) -> the serialized result (empty for void).
 template <class F, class... Args>
 std::string call_task_trampoline(std::string_view payload) {
-  ViewBuf buf(payload);
-  std::istream stream(&buf);
-  cereal::BinaryInputArchive archive(stream);
-  F fn = load_callable<F>(archive);
+  std::optional<F> fn;
   std::tuple<Args...> args;
-  archive(args);
-  using R = decltype(std::apply(fn, args));
+  with_input_archive(payload, [&](cereal::BinaryInputArchive& archive) {
+    fn.emplace(load_callable<F>(archive));
+    archive(args);
+  });
+  using R = decltype(std::apply(*fn, args));
   if constexpr (std::is_void_v<R>) {
-    std::apply(fn, args);
+    std::apply(*fn, args);
     return {};
   } else {
-    return result_payload(std::apply(fn, args));
+    return result_payload(std::apply(*fn, args));
   }
 }
 
 // Worker side of a map chunk: the serialized std::vector of fn(item) (of std::monostate for void).
 template <class F, class T, bool Star>
 std::string chunk_task_trampoline(std::string_view payload) {
-  ViewBuf buf(payload);
-  std::istream stream(&buf);
-  cereal::BinaryInputArchive archive(stream);
-  F fn = load_callable<F>(archive);
+  std::optional<F> loaded;
   std::vector<T> items;
-  archive(items);
+  const std::size_t callable_bytes = with_input_archive(payload, [&](cereal::BinaryInputArchive& archive) {
+    loaded.emplace(load_callable<F>(archive));
+    if constexpr (!std::is_same_v<T, std::string>) archive(items);
+  });
+  if constexpr (std::is_same_v<T, std::string>) items = load_payload<std::vector<T>>(payload.substr(callable_bytes));
+  F& fn = *loaded;
   auto call = [&fn](T& item) -> decltype(auto) {
     if constexpr (Star) {
       return std::apply(fn, item);
@@ -108,17 +111,29 @@ PoolTask call_task(const F& fn, const Args&... args) {
   if constexpr (TransportableCallable<F> && (Serializable<Args> && ...)) {
     PoolTask task;
     task.frame.assign(kTaskHeaderSize, '\0');
-    {
-      StringAppendBuf buf(task.frame);
-      std::ostream stream(&buf);
-      cereal::BinaryOutputArchive archive(stream);
+    with_output_archive(task.frame, [&](cereal::BinaryOutputArchive& archive) {
       save_callable(archive, fn);
       archive(std::tuple<const Args&...>(args...));
-    }
+    });
     finish_task_frame(task.frame, trampoline_offset<&call_task_trampoline<F, Args...>>());
     return task;
   } else {
     return {};  // unreachable: check_transportable threw
+  }
+}
+
+// Bytes to reserve for the frame of a chunk of `count` items: a little more than the previous
+// chunk's frame (chunks are alike), or for strings their serialized size plus room for the
+// callable, so a large frame is written once.
+template <class T>
+std::size_t chunk_frame_estimate(const T* items, std::size_t count, std::size_t last_frame) {
+  constexpr std::size_t kCallableRoom = 256;  // a callable's identity, usually tens of bytes
+  if constexpr (std::is_same_v<T, std::string>) {
+    std::size_t bytes = kTaskHeaderSize + 8 + kCallableRoom + 8;  // + an extended frame header
+    for (std::size_t i = 0; i < count; ++i) bytes += 8 + items[i].size();
+    return bytes;
+  } else {
+    return last_frame + last_frame / 8;
   }
 }
 
@@ -130,18 +145,20 @@ std::vector<PoolTask> chunk_tasks(const F& fn, const T* items, std::size_t count
     std::vector<PoolTask> tasks;
     tasks.reserve((count + chunksize - 1) / chunksize);
     const std::int64_t trampoline = trampoline_offset<&chunk_task_trampoline<F, T, Star>>();
+    std::size_t last_frame = 0;
     for (std::size_t begin = 0; begin < count; begin += chunksize) {
       PoolTask task;
       task.index = static_cast<std::uint32_t>(tasks.size());
+      // Each frame is allocated once at about its size rather than grown (and copied) by doubling:
+      // the exact size of strings, the previous chunk's size for other items.
+      task.frame.reserve(chunk_frame_estimate(items + begin, std::min(chunksize, count - begin), last_frame));
       task.frame.assign(kTaskHeaderSize, '\0');
-      {
-        StringAppendBuf buf(task.frame);
-        std::ostream stream(&buf);
-        cereal::BinaryOutputArchive archive(stream);
+      with_output_archive(task.frame, [&](cereal::BinaryOutputArchive& archive) {
         save_callable(archive, fn);
         save_as_vector(archive, items + begin, std::min(chunksize, count - begin));
-      }
+      });
       finish_task_frame(task.frame, trampoline);
+      last_frame = task.frame.size();
       tasks.push_back(std::move(task));
     }
     return tasks;

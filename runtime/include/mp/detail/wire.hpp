@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "mp/serialize.hpp"
 
@@ -79,6 +80,8 @@ class ViewBuf : public std::streambuf {
     char* begin = const_cast<char*>(bytes.data());
     setg(begin, begin, begin + bytes.size());
   }
+  // Bytes read so far (cereal reads exactly what it loads).
+  std::size_t consumed() const noexcept { return static_cast<std::size_t>(gptr() - eback()); }
 };
 
 // Reusable per-thread streams: constructing a std::ostream/istream (locale, facets) costs more
@@ -102,6 +105,7 @@ struct ThreadStreams {
       char* begin = const_cast<char*>(bytes.data());
       setg(begin, begin, begin + bytes.size());
     }
+    std::size_t consumed() const noexcept { return static_cast<std::size_t>(gptr() - eback()); }
   } read_buf;
   std::ostream out{&append_buf};
   std::istream in{&read_buf};
@@ -112,6 +116,53 @@ struct ThreadStreams {
     return streams;
   }
 };
+
+// Calls write(archive) with a cereal binary output archive appending to out: over this thread's
+// reusable stream, or over a fresh one when that is in use (write() itself serializing).
+template <class Write>
+void with_output_archive(std::string& out, Write&& write) {
+  ThreadStreams& streams = ThreadStreams::get();
+  if (streams.in_use) {
+    StringAppendBuf buf(out);
+    std::ostream stream(&buf);
+    cereal::BinaryOutputArchive archive(stream);
+    write(archive);
+    return;
+  }
+  struct Release {
+    ThreadStreams& streams;
+    ~Release() { streams.in_use = false; }
+  } release{streams};
+  streams.in_use = true;
+  streams.target = &out;
+  streams.out.clear();
+  cereal::BinaryOutputArchive archive(streams.out);
+  write(archive);
+}
+
+// Calls read(archive) with a cereal binary input archive over bytes (a reusable stream, as
+// with_output_archive); returns how many bytes it read.
+template <class Read>
+std::size_t with_input_archive(std::string_view bytes, Read&& read) {
+  ThreadStreams& streams = ThreadStreams::get();
+  if (streams.in_use) {
+    ViewBuf buf(bytes);
+    std::istream stream(&buf);
+    cereal::BinaryInputArchive archive(stream);
+    read(archive);
+    return buf.consumed();
+  }
+  struct Release {
+    ThreadStreams& streams;
+    ~Release() { streams.in_use = false; }
+  } release{streams};
+  streams.in_use = true;
+  streams.read_buf.reset(bytes);
+  streams.in.clear();
+  cereal::BinaryInputArchive archive(streams.in);
+  read(archive);
+  return streams.read_buf.consumed();
+}
 
 // Types whose cereal binary form is their raw bytes (cereal's BinaryOutputArchive writes
 // arithmetic values as they are in memory).
@@ -129,25 +180,7 @@ void append_payload(std::string& out, const T& obj) {
     out.append(reinterpret_cast<const char*>(&size), sizeof size);
     out.append(obj);
   } else {
-    ThreadStreams& streams = ThreadStreams::get();
-    if (streams.in_use) {
-      StringAppendBuf buf(out);
-      std::ostream stream(&buf);
-      cereal::BinaryOutputArchive archive(stream);
-      archive(obj);
-      return;
-    }
-    streams.in_use = true;
-    streams.target = &out;
-    streams.out.clear();
-    try {
-      cereal::BinaryOutputArchive archive(streams.out);
-      archive(obj);
-    } catch (...) {
-      streams.in_use = false;
-      throw;
-    }
-    streams.in_use = false;
+    with_output_archive(out, [&obj](cereal::BinaryOutputArchive& archive) { archive(obj); });
   }
 }
 
@@ -162,6 +195,32 @@ void append_frame(std::string& out, const T& obj) {
     out.insert(header_at + 4, 8, '\0');
   }
   write_frame_header(out.data() + header_at, n);
+}
+
+// Appends the std::vector<std::string> whose payload is `bytes` (cereal's layout: a 64-bit count,
+// then each string's 64-bit size and characters) to out: each string is made from its characters
+// at once, where cereal's load zero-fills it first and then overwrites it. False, with out as it
+// was, for bytes of another layout (cereal then says what is wrong with them).
+inline bool append_string_vector(std::string_view bytes, std::vector<std::string>& out) {
+  std::uint64_t count = 0;
+  if (bytes.size() < sizeof count) return false;
+  std::memcpy(&count, bytes.data(), sizeof count);
+  std::size_t at = sizeof count;
+  if (count > (bytes.size() - at) / sizeof(std::uint64_t)) return false;
+  const std::size_t mark = out.size();
+  out.reserve(mark + static_cast<std::size_t>(count));
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint64_t size = 0;
+    if (bytes.size() - at < sizeof size) break;
+    std::memcpy(&size, bytes.data() + at, sizeof size);
+    at += sizeof size;
+    if (size > bytes.size() - at) break;
+    out.emplace_back(bytes.data() + at, static_cast<std::size_t>(size));
+    at += static_cast<std::size_t>(size);
+  }
+  if (out.size() - mark == count && at == bytes.size()) return true;
+  out.resize(mark);
+  return false;
 }
 
 // The object a payload holds (mp::loads<T>(bytes) without copying the bytes first). Malformed
@@ -180,29 +239,13 @@ T load_payload(std::string_view bytes) {
       std::memcpy(&size, bytes.data(), sizeof size);
       if (size <= bytes.size() - sizeof size) return std::string(bytes.substr(sizeof size, size));
     }
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    std::vector<std::string> strings;
+    if (append_string_vector(bytes, strings)) return strings;
   }
-  ThreadStreams& streams = ThreadStreams::get();
-  if (streams.in_use) {
-    ViewBuf buf(bytes);
-    std::istream stream(&buf);
-    cereal::BinaryInputArchive archive(stream);
-    T value{};
-    archive(value);
-    return value;
-  }
-  streams.in_use = true;
-  streams.read_buf.reset(bytes);
-  streams.in.clear();
-  try {
-    cereal::BinaryInputArchive archive(streams.in);
-    T value{};
-    archive(value);
-    streams.in_use = false;
-    return value;
-  } catch (...) {
-    streams.in_use = false;
-    throw;
-  }
+  T value{};
+  with_input_archive(bytes, [&value](cereal::BinaryInputArchive& archive) { archive(value); });
+  return value;
 }
 
 // The std::string whose payload is head followed by tail, where head is its first 8 bytes (the
