@@ -4,7 +4,8 @@
 //   small-item throughput (ints from a producer process to a consumer): target >= 10x CPython's
 //   106k items/s on this machine (CPython is not in this binary: runtime/bench/queue_bench.py
 //   measures the same thing; run it in the same minute for the ratio).
-//   1 MiB items (std::string) vs raw 1 MiB pipe writes: target >= 50% of the raw bandwidth.
+//   1 MiB items (std::string, put by reference: copied) vs raw 1 MiB pipe writes: target >= 80%
+//   of the raw bandwidth.
 //   SimpleQueue round trip, for scale.
 // The machine is shared and noisy: compare the ratios printed at the end of one run.
 #include <memory>
@@ -136,5 +137,5 @@ int main(int argc, char** argv) {
        {"BM_SimpleQueue_RoundTrip", "BM_RawPipe_RoundTrip", false, 1.5, "<= 1.5 (scale)"},
        {"BM_Queue_Throughput_SmallItems", "", true, 10.0,
         ">= 10 (CPython 106k items/s)", kCpythonSmallItemsPerSecond},
-       {"BM_Queue_Bandwidth_1MiB", "BM_RawPipe_Bandwidth_1MiB", true, 0.5, ">= 0.5"}});
+       {"BM_Queue_Bandwidth_1MiB", "BM_RawPipe_Bandwidth_1MiB", true, 0.8, ">= 0.8"}});
 }

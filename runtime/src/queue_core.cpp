@@ -162,6 +162,8 @@ void QueueCore::put(bool block, std::optional<std::chrono::duration<double>> tim
   if (first_pending) register_pending_feeder(feeder_);
 }
 
+std::string QueueCore::spare_item_buffer() { return feeder_->buffer->take_spare(); }
+
 std::string QueueCore::get_payload(bool block,
                                    std::optional<std::chrono::duration<double>> timeout,
                                    std::size_t split, std::string* head) {

@@ -369,6 +369,30 @@ TEST(Queue, LargeAndMixedSizes) {
   for (std::size_t n : sizes) ASSERT_EQ(q.get(true, 30s).size(), n);
 }
 
+// Long strings put by reference are copied into the buffers of items already written (kept by
+// the queue): each arrives whole and as it was, whether the reused buffer was longer or shorter,
+// and the caller's string is left as it was.
+TEST(Queue, LongItemsPutByReferenceArriveIntactThroughReusedBuffers) {
+  mp::Queue<std::string> q;
+  const std::vector<std::size_t> sizes{1 << 20, 70000, 2 << 20, 65536, 3 << 20, 100000, 1 << 20};
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      std::string item(sizes[i], '\0');
+      for (std::size_t k = 0; k < item.size(); k += 4093) item[k] = static_cast<char>('a' + (k + i + round) % 26);
+      items.push_back(std::move(item));
+    }
+    for (const std::string& item : items) {
+      const std::string before = item;
+      q.put(item);
+      ASSERT_EQ(item, before);
+      ASSERT_EQ(q.get(true, 30s), item);  // one at a time: the next put may reuse its buffer
+    }
+    for (const std::string& item : items) q.put(item);  // a backlog, then drained
+    for (const std::string& item : items) ASSERT_EQ(q.get(true, 30s), item);
+  }
+}
+
 TEST(SimpleQueue, CloseAndEmpty) {
   mp::SimpleQueue<int> q;
   EXPECT_TRUE(q.empty());

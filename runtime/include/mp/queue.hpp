@@ -46,8 +46,22 @@ class Queue {
       : core_(std::make_shared<detail::QueueCore>(
             detail::QueueKind::queue, maxsize, std::make_unique<detail::TypedFeederBuffer<T>>())) {}
 
-  // Hands item to the feeder; Full when block is false or timeout passes without a free slot.
-  void put(T item, bool block = true,
+  // Hands item to the feeder (a copy of it; an rvalue is moved); Full when block is false or
+  // timeout passes without a free slot. A long std::string is copied into a buffer of an item
+  // this queue already wrote (detail::TypedFeederBuffer keeps a few), not into fresh memory.
+  void put(const T& item, bool block = true,
+           std::optional<std::chrono::duration<double>> timeout = std::nullopt) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (item.size() >= detail::kInPlaceItemBytes) {
+        std::string copy = core_->spare_item_buffer();
+        copy.assign(item);
+        put(std::move(copy), block, timeout);
+        return;
+      }
+    }
+    put(T(item), block, timeout);
+  }
+  void put(T&& item, bool block = true,
            std::optional<std::chrono::duration<double>> timeout = std::nullopt) {
     core_->put(block, timeout, [&item](detail::FeederBuffer& buffer) {
       static_cast<detail::TypedFeederBuffer<T>&>(buffer).push(std::move(item));

@@ -60,6 +60,10 @@ class FeederBuffer {
     return false;
   }
   virtual void pop_front() noexcept {}
+  // A buffer of a long item already written (empty if none is kept), for the copy of the next
+  // long item put: its memory is already the process's, where a fresh block would be faulted in
+  // (and zeroed by the kernel) page by page. Thread-safe.
+  virtual std::string take_spare() { return {}; }
   // An empty buffer of the same item type.
   virtual std::unique_ptr<FeederBuffer> make_empty() const = 0;
 };
@@ -125,6 +129,8 @@ class QueueCore {
   // the feeder's mutex held.
   void put(bool block, std::optional<std::chrono::duration<double>> timeout,
            const std::function<void(FeederBuffer&)>& push_item);
+  // FeederBuffer::take_spare() of this process's feeder.
+  std::string spare_item_buffer();
   // get() up to deserialization: the payload of the next message, or Empty.
   std::string get_payload(bool block, std::optional<std::chrono::duration<double>> timeout,
                           std::size_t split = 0, std::string* head = nullptr);
