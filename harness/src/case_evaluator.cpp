@@ -180,7 +180,7 @@ std::vector<CaseResult> evaluate_unit(const UnitRuns& unit) {
           OutputComparison::Against::other_impl});
       if (python_runs.size() > 1 && own->second.size() > 1) {
         DistributionOptions options;
-        options.min_share = spec.distribution.min_share;
+        options.alpha = spec.distribution.alpha;
         comparison.distributions = compare_distributions(
             outcome_histogram(python_runs), outcome_histogram(own->second),
             metric_histograms(python_runs), metric_histograms(own->second), options);

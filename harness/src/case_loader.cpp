@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -260,26 +261,30 @@ class CaseReader {
     return bounds;
   }
 
-  // [expect.distribution]: compare = "none" | "support" | "test", alpha in (0, 1), min_share in (0, 1].
-  DistributionExpectation distribution_of(const toml::node& node) const {
+  // [expect.distribution]: compare = "none" | "support" | "test", alpha in (0, 1). A comparison
+  // that judges must be able to fail: each side needs fewest_runs_for(alpha) runs.
+  DistributionExpectation distribution_of(const toml::node& node, int runs) const {
     const toml::table& table = table_of(node, "expect.distribution");
-    check_keys(table, {"compare", "alpha", "min_share"}, "[expect.distribution]");
+    check_keys(table, {"compare", "alpha"}, "[expect.distribution]");
     DistributionExpectation result;
+    if (const toml::node* alpha = table.get("alpha")) {
+      result.alpha = number_of(*alpha, "alpha");
+      if (!(result.alpha > 0 && result.alpha < 1)) fail(alpha->source(), "alpha must be between 0 and 1");
+    }
     if (const toml::node* compare = table.get("compare")) {
       const std::string mode = string_of(*compare, "compare");
       if (mode == "none") result.compare = DistributionCompare::none;
       else if (mode == "support") result.compare = DistributionCompare::support;
       else if (mode == "test") result.compare = DistributionCompare::test;
       else fail(compare->source(), "unknown distribution compare '" + mode + "' (known: none, support, test)");
-    }
-    if (const toml::node* alpha = table.get("alpha")) {
-      result.alpha = number_of(*alpha, "alpha");
-      if (!(result.alpha > 0 && result.alpha < 1)) fail(alpha->source(), "alpha must be between 0 and 1");
-    }
-    if (const toml::node* share = table.get("min_share")) {
-      result.min_share = number_of(*share, "min_share");
-      if (!(result.min_share > 0 && result.min_share <= 1))
-        fail(share->source(), "min_share must be above 0 and at most 1");
+      const int needed = fewest_runs_for(result.alpha);
+      if (result.compare != DistributionCompare::none && runs < needed) {
+        char smallest[32];
+        std::snprintf(smallest, sizeof smallest, "%.2g", absence_p_value(runs, runs, runs));
+        fail(compare->source(), "compare = \"" + mode + "\" cannot fail with runs = " + std::to_string(runs) +
+                                    ": the smallest support p-value of " + std::to_string(runs) + " runs a side is " +
+                                    smallest + ", not below alpha / 2; give the case runs >= " + std::to_string(needed));
+      }
     }
     return result;
   }
@@ -294,7 +299,7 @@ class CaseReader {
     if (const toml::node* samples = expect.get("samples"))
       spec.sample_bounds = bounds_of(*samples, "expect.samples", false);
     if (const toml::node* distribution = expect.get("distribution"))
-      spec.distribution = distribution_of(*distribution);
+      spec.distribution = distribution_of(*distribution, spec.runs);
     if (const toml::node* overrides = expect.get("override")) {
       if (!overrides->is_array())
         wrong_type(*overrides, "expect.override", "an array of tables ([[expect.override]])");

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "distribution_comparison.hpp"
 #include "outcome.hpp"
 
 namespace parity {
@@ -72,14 +73,13 @@ struct MetricBound {
 // only the chosen one can fail the cpp result.
 enum class DistributionCompare {
   none,     // reported, never a failure (the default)
-  support,  // a value in >= min_share of one side's runs that the other never shows fails
+  support,  // a value one side shows and the other never does, where that absence has p < alpha
   test,     // the permutation test's p < alpha fails (and so does a support divergence)
 };
 
 struct DistributionExpectation {
   DistributionCompare compare = DistributionCompare::none;
-  double alpha = 0.01;
-  double min_share = 0.2;
+  double alpha = default_alpha;  // of both the support check and the permutation test
 };
 
 struct NormalizeRule {

@@ -78,14 +78,21 @@ bool all_numeric(const std::vector<std::string>& values) {
                      [](const std::string& value) { return HistogramKeyLess::number(value).has_value(); });
 }
 
-// Values shown in at least min_share of `side`'s runs and never in `other`'s.
-std::vector<std::string> support_only(const Histogram& side, const Histogram& other, double min_share) {
+int total_runs(const Histogram& histogram) {
   int runs = 0;
-  for (const auto& [value, count] : side) runs += count;
-  std::vector<std::string> only;
+  for (const auto& [value, count] : histogram) runs += count;
+  return runs;
+}
+
+// Values `side` shows and `other` never does whose absence there has p < level.
+std::vector<SupportGap> support_only(const Histogram& side, const Histogram& other, double level) {
+  const int runs = total_runs(side), other_runs = total_runs(other);
+  std::vector<SupportGap> only;
   for (const auto& [value, count] : side) {
     auto seen = other.find(value);
-    if ((seen == other.end() || seen->second == 0) && count >= min_share * runs) only.push_back(value);
+    if (count == 0 || (seen != other.end() && seen->second > 0)) continue;
+    SupportGap gap{value, count, runs, other_runs, absence_p_value(count, runs, other_runs)};
+    if (gap.p_value < level) only.push_back(std::move(gap));
   }
   return only;
 }
@@ -96,10 +103,12 @@ VariableComparison compare_variable(const std::string& name, const Histogram& py
   result.name = name;
   result.python = python;
   result.cpp = cpp;
-  result.only_python = support_only(python, cpp, options.min_share);
-  result.only_cpp = support_only(cpp, python, options.min_share);
-
   const Pooled pooled = pool(python, cpp);
+  result.alpha = options.alpha;
+  result.gap_level = options.alpha / static_cast<double>(std::max<std::size_t>(1, pooled.values.size()));
+  result.only_python = support_only(python, cpp, result.gap_level);
+  result.only_cpp = support_only(cpp, python, result.gap_level);
+
   const bool continuous = pooled.values.size() > kMaxCategories && all_numeric(pooled.values);
   result.test = continuous ? "Kolmogorov-Smirnov" : "chi-square";
   auto statistic_of = [&](const std::vector<char>& is_python) {
@@ -120,12 +129,6 @@ VariableComparison compare_variable(const std::string& name, const Histogram& py
   result.permutations = options.permutations;
   result.p_value = (1.0 + extreme) / (1.0 + options.permutations);
   return result;
-}
-
-int total_runs(const Histogram& histogram) {
-  int runs = 0;
-  for (const auto& [value, count] : histogram) runs += count;
-  return runs;
 }
 
 std::string histogram_text(const Histogram& histogram) {
@@ -152,6 +155,20 @@ std::vector<VariableComparison> compare_distributions(
   return comparisons;
 }
 
+double absence_p_value(int shown, int runs, int other_runs) {
+  // C(runs, shown) / C(runs + other_runs, shown) as a product of shown ratios, each <= 1: no
+  // factorial overflows, and the product only shrinks.
+  double p = 1;
+  for (int i = 0; i < shown; ++i) p *= static_cast<double>(runs - i) / static_cast<double>(runs + other_runs - i);
+  return p;
+}
+
+int fewest_runs_for(double alpha) {
+  int runs = 1;
+  while (absence_p_value(runs, runs, runs) >= alpha / 2) ++runs;
+  return runs;
+}
+
 std::string p_value_text(double p_value, int permutations) {
   char text[48];
   const bool none_as_extreme = p_value * (1.0 + permutations) < 1.5;
@@ -162,16 +179,21 @@ std::string p_value_text(double p_value, int permutations) {
 std::string describe(const VariableComparison& comparison) {
   std::string text = comparison.name + ": " + p_value_text(comparison.p_value, comparison.permutations) + " (" +
                      comparison.test + ")";
-  auto only = [](const char* side, const std::vector<std::string>& values, const Histogram& histogram) {
+  auto only = [&comparison](const char* side, const char* other, const std::vector<SupportGap>& gaps) {
     std::string listed;
-    for (const std::string& value : values)
-      listed += (listed.empty() ? "" : ", ") + value + " (" + std::to_string(histogram.at(value)) + "/" +
-                std::to_string(total_runs(histogram)) + " runs)";
+    for (const SupportGap& gap : gaps) {
+      char p[64];
+      std::snprintf(p, sizeof p, "p = %.2g < %g/%.0f values", gap.p_value, comparison.alpha,
+                    comparison.alpha / comparison.gap_level);
+      listed += (listed.empty() ? "" : ", ") + gap.value + " (" + std::to_string(gap.shown) + "/" +
+                std::to_string(gap.runs) + " runs, absent from " + other + "'s " + std::to_string(gap.other_runs) +
+                ": " + p + ")";
+    }
     return std::string("; only ") + side + ": " + listed;
   };
-  if (comparison.only_python.empty() && comparison.only_cpp.empty()) text += ", same support";
-  if (!comparison.only_python.empty()) text += only("python", comparison.only_python, comparison.python);
-  if (!comparison.only_cpp.empty()) text += only("cpp", comparison.only_cpp, comparison.cpp);
+  if (comparison.only_python.empty() && comparison.only_cpp.empty()) text += ", no support divergence";
+  if (!comparison.only_python.empty()) text += only("python", "cpp", comparison.only_python);
+  if (!comparison.only_cpp.empty()) text += only("cpp", "python", comparison.only_cpp);
   return text;
 }
 

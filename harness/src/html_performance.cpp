@@ -119,9 +119,19 @@ bool support_diverges(const json& comparison) {
 void comparison_table(std::ostream& out, const json& comparisons) {
   if (comparisons.empty()) return;
   out << R"(<table class="data distribution"><tr><th>mp against CPython</th><th>test</th><th class="num">p</th><th>only CPython shows</th><th>only mp shows</th></tr>)";
-  auto listed = [](const json& values) {
+  // A gap as "10 (13/30, p = 2.1e-05)"; results.json files written before gaps carried their
+  // p-value list bare values.
+  auto listed = [](const json& gaps) {
     std::string text;
-    for (const json& value : values) text += (text.empty() ? "" : ", ") + value.get<std::string>();
+    for (const json& gap : gaps) {
+      text += text.empty() ? "" : ", ";
+      if (gap.is_string()) {
+        text += gap.get<std::string>();
+        continue;
+      }
+      text += fmt::format("{} ({}/{}, p = {:.2g})", gap.value("value", std::string()), gap.value("shown", 0),
+                          gap.value("runs", 0), gap.value("p_value", 1.0));
+    }
     return text.empty() ? std::string("–") : html_escape(text);
   };
   for (const json& comparison : comparisons) {
@@ -176,7 +186,7 @@ void performance(std::ostream& out, const ReportModel& model) {
 }
 
 void racy_cases(std::ostream& out, const ReportModel& model) {
-  out << R"(<section id="racy"><h2>Racy cases</h2><p class="muted">Cases whose outcome or an @metric varied between runs, on either side, or whose sides show different values: both distributions side by side, then mp&#39;s runs against CPython&#39;s (a fixed-seed permutation test per variable, and the values one side shows in at least the case&#39;s min_share of its runs, 20% by default, that the other never shows; highlighted rows are such a support divergence).</p>)";
+  out << R"(<section id="racy"><h2>Racy cases</h2><p class="muted">Cases whose outcome or an @metric varied between runs, on either side, or whose sides show different values: both distributions side by side, then mp&#39;s runs against CPython&#39;s (a fixed-seed permutation test per variable, and the values one side shows that the other never does where that absence is unlikely by chance: a one-sided Fisher exact p below the case&#39;s alpha, 0.001 by default, over the number of values shown; highlighted rows are such a support divergence).</p>)";
   int shown = 0;
   for (const std::string& case_id : model.cases())
     for (const std::string& method : model.methods()) {

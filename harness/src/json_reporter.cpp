@@ -140,6 +140,16 @@ json net_wall_json(const CaseResult& result, const RunSummary& summary) {
 // A racy cpp result against python: per variable, the test, its p-value and the support
 // divergence (the histograms themselves are the two results' own).
 json distributions_json(const CaseResult& result) {
+  auto gaps_json = [](const std::vector<SupportGap>& gaps) {
+    json listed = json::array();
+    for (const SupportGap& gap : gaps)
+      listed.push_back({{"value", gap.value},
+                        {"shown", gap.shown},
+                        {"runs", gap.runs},
+                        {"other_runs", gap.other_runs},
+                        {"p_value", gap.p_value}});
+    return listed;
+  };
   json distributions = json::array();
   for (const VariableComparison& comparison : result.distributions)
     distributions.push_back({{"name", comparison.name},
@@ -147,8 +157,10 @@ json distributions_json(const CaseResult& result) {
                              {"statistic", comparison.statistic},
                              {"p_value", comparison.p_value},
                              {"permutations", comparison.permutations},
-                             {"only_python", comparison.only_python},
-                             {"only_cpp", comparison.only_cpp}});
+                             {"alpha", comparison.alpha},
+                             {"gap_level", comparison.gap_level},
+                             {"only_python", gaps_json(comparison.only_python)},
+                             {"only_cpp", gaps_json(comparison.only_cpp)}});
   return distributions;
 }
 

@@ -276,7 +276,15 @@ TEST(CaseSpec, BadValuesAreRejectedAtTheirLine) {
   EXPECT_EQ(mode.where().line, 5);
   EXPECT_NE(std::string(mode.what()).find("unknown distribution compare 'ks'"), std::string::npos);
   EXPECT_EQ(load_error(header + "[expect.distribution]\nalpha = 1.5\n").where().line, 5);
-  EXPECT_EQ(load_error(header + "[expect.distribution]\nmin_share = 0\n").where().line, 5);
+  EXPECT_EQ(load_error(header + "[expect.distribution]\nmin_share = 0.2\n").where().line, 5);
+  // A judging comparison that cannot fail: 6 runs a side never reach alpha = 0.001.
+  CaseError vacuous = load_error(header + "runs = 6\n[expect.distribution]\ncompare = \"support\"\n");
+  EXPECT_EQ(vacuous.where().line, 6);
+  EXPECT_NE(std::string(vacuous.what()).find("compare = \"support\" cannot fail with runs = 6: the smallest support "
+                                              "p-value of 6 runs a side is 0.0011, not below alpha / 2; give the case "
+                                              "runs >= 7"),
+            std::string::npos)
+      << vacuous.what();
   EXPECT_EQ(load_error(header + "[expect.distribution]\ntest = \"chi\"\n").where().line, 5);
 }
 
@@ -288,14 +296,18 @@ lost = { min = 0, max = 100, some_run_min = 1 }
 [expect.distribution]
 compare = "test"
 alpha = 0.001
-min_share = 0.3
 )"), "area/c");
   EXPECT_EQ(spec.metric_bounds.at("lost").some_run_min, 1);
   EXPECT_EQ(spec.metric_bounds.at("lost").max, 100);
   EXPECT_FALSE(spec.metric_bounds.at("lost").some_run_max);
   EXPECT_EQ(spec.distribution.compare, DistributionCompare::test);
   EXPECT_DOUBLE_EQ(spec.distribution.alpha, 0.001);
-  EXPECT_DOUBLE_EQ(spec.distribution.min_share, 0.3);
+  CaseSpec lenient = load_case(write_case(dir.path() / "e", header + R"(runs = 5
+[expect.distribution]
+compare = "support"
+alpha = 0.01
+)"), "area/e");
+  EXPECT_DOUBLE_EQ(lenient.distribution.alpha, 0.01) << "5 runs a side can reach 0.01";
   EXPECT_EQ(load_case(write_case(dir.path() / "d", header), "area/d").distribution.compare,
             DistributionCompare::none);
 }

@@ -42,13 +42,20 @@ TEST(DistributionEndToEnd, DivergentDistributionsFailAndIdenticalSourcesPass) {
       << run.output;
 
   const json& differs = results["distribution/differs [fork] cpp"];
-  EXPECT_NE(joined_reasons(differs).find("visible: p <= 0.0001 (chi-square); only python: 0 (10/10 runs); "
-                                         "only cpp: 10 (10/10 runs); python {0: 10} / cpp {10: 10}"),
+  EXPECT_NE(joined_reasons(differs).find("visible: p <= 0.0001 (chi-square); only python: 0 (10/10 runs, absent "
+                                         "from cpp's 10: p = 5.4e-06 < 0.001/2 values); only cpp: 10 (10/10 runs, absent "
+                                         "from python's 10: p = 5.4e-06 < 0.001/2 values); python {0: 10} / cpp {10: 10}"),
             std::string::npos)
       << joined_reasons(differs);
   ASSERT_EQ(differs["distributions"].size(), 2u);
   EXPECT_EQ(differs["distributions"][1]["name"], "visible");
-  EXPECT_EQ(differs["distributions"][1]["only_cpp"], json::array({"10"}));
+  const json& gaps = differs["distributions"][1]["only_cpp"];
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0]["value"], "10");
+  EXPECT_EQ(gaps[0]["shown"], 10);
+  EXPECT_EQ(gaps[0]["other_runs"], 10);
+  EXPECT_NEAR(gaps[0]["p_value"].get<double>(), 1.0 / 184756, 1e-12);  // 1/C(20,10)
+  EXPECT_EQ(differs["distributions"][1]["alpha"], 0.001);
 
   const json& one_source = results["distribution/one_source [fork] cpp"];
   ASSERT_EQ(one_source["distributions"].size(), 2u);
@@ -62,7 +69,7 @@ TEST(DistributionEndToEnd, DivergentDistributionsFailAndIdenticalSourcesPass) {
   // The passing pair's comparison is shown under its histograms too.
   const std::size_t passing = run.output.find("distribution/one_source [fork] cpp: ");
   ASSERT_NE(passing, std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("  against python's runs\n    outcome: p = 1 (chi-square), same support\n", passing),
+  EXPECT_NE(run.output.find("  against python's runs\n    outcome: p = 1 (chi-square), no support divergence\n", passing),
             std::string::npos)
       << run.output;
 }

@@ -114,7 +114,8 @@ TEST(HtmlReport, RendersEverySectionFromTheRunAndTheHistory) {
 }
 
 // Under the two histograms, mp's runs against CPython's: a row per variable; a case whose sides
-// never vary but differ (CPython always 10, mp always 0) is shown too, its divergence marked.
+// never vary but differ (CPython always 10, mp always 0) is shown too, its divergence marked with
+// each gap's Fisher p-value (a results.json from before gaps carried one lists bare values).
 TEST(HtmlReport, RacyCasesShowTheComparisonUnderTheHistograms) {
   json python_race = fixture_result({.case_id = "queues/race", .impl = "python"});
   json cpp_race = fixture_result({.case_id = "queues/race", .outcome_histogram = {{"exit:0", 7}, {"hang", 1}}});
@@ -125,7 +126,9 @@ TEST(HtmlReport, RacyCasesShowTheComparisonUnderTheHistograms) {
   json cpp_const = fixture_result({.case_id = "queues/constant"});
   cpp_const["metric_histograms"] = {{"visible", {{"0", 30}}}};
   cpp_const["distributions"] = json::array({{{"name", "visible"}, {"test", "chi-square"}, {"statistic", 60.0},
-                                 {"p_value", 0.0001}, {"permutations", 9999}, {"only_python", json::array({"10"})},
+                                 {"p_value", 0.0001}, {"permutations", 9999}, {"alpha", 0.001},
+                                 {"only_python", json::array({{{"value", "10"}, {"shown", 30}, {"runs", 30},
+                                                               {"other_runs", 30}, {"p_value", 8.5e-18}}})},
                                  {"only_cpp", json::array({"0"})}}});
   json python_same = fixture_result({.case_id = "queues/same", .impl = "python"});
   json cpp_same = fixture_result({.case_id = "queues/same"});
@@ -144,7 +147,7 @@ TEST(HtmlReport, RacyCasesShowTheComparisonUnderTheHistograms) {
             std::string::npos)
       << racy;
   EXPECT_NE(racy.find("<tr class=\"diverges\"><td>visible</td><td>chi-square</td><td class=\"num\">p &lt;= 0.0001</td>"
-                      "<td>10</td><td>0</td></tr>"),
+                      "<td>10 (30/30, p = 8.5e-18)</td><td>0</td></tr>"),
             std::string::npos)
       << racy;
 }

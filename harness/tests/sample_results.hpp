@@ -61,21 +61,22 @@ inline RunSummary sample_summary() {
   return summary;
 }
 
-// A racy case that passes on both sides, 10 runs each: python sees 0 or 10 items half the time
-// each, cpp always 0; the cpp result carries the comparison the evaluator would compute.
+// A racy case that passes on both sides, 10 runs each: python sees 10 items in 8 runs and 0 in 2,
+// cpp always 0 (a support divergence: p = 0.00036 < 0.001/2 values); the cpp result carries the
+// comparison the evaluator would compute.
 inline std::vector<CaseResult> racy_pair() {
   auto python = make_result("queues/racy", StartMethod::fork, Impl::python, ResultCode::pass);
   auto cpp = make_result("queues/racy", StartMethod::fork, Impl::cpp, ResultCode::pass);
   for (int run = 0; run < 10; ++run) {
     python.runs.push_back(make_run(0.1, {"done"}));
-    python.runs.back().metrics["visible"] = run % 2 == 0 ? 0 : 10;
+    python.runs.back().metrics["visible"] = run % 5 == 0 ? 0 : 10;
     cpp.runs.push_back(make_run(0.01, {"done"}));
     cpp.runs.back().metrics["visible"] = 0;
   }
   python.median_wall_s = 0.1;
   cpp.median_wall_s = 0.01;
   python.outcome_histogram = cpp.outcome_histogram = {{"exit:0", 10}};
-  python.metric_histograms = {{"visible", {{"0", 5}, {"10", 5}}}};
+  python.metric_histograms = {{"visible", {{"0", 2}, {"10", 8}}}};
   cpp.metric_histograms = {{"visible", {{"0", 10}}}};
   cpp.distributions = compare_distributions(python.outcome_histogram, cpp.outcome_histogram,
                                             python.metric_histograms, cpp.metric_histograms);
