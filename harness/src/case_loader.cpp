@@ -181,7 +181,9 @@ class CaseReader {
 
   Override override_of(const toml::node& node, const CaseSpec& spec) const {
     const toml::table& table = table_of(node, "expect.override");
-    check_keys(table, {"start_method", "impl", "python", "outcome", "xfail", "compare", "distribution_exempt", "reason"},
+    check_keys(table,
+               {"start_method", "impl", "python", "outcome", "xfail", "compare", "distribution_exempt",
+                "metrics", "samples", "reason"},
                "[[expect.override]]");
     Override result;
     result.where = at(table.source());
@@ -214,12 +216,17 @@ class CaseReader {
         if (element.as_string()->get().empty())
           fail(element.source(), "distribution_exempt names a variable: \"outcome\" or a metric's name");
     }
+    if (const toml::node* metrics = table.get("metrics"))
+      result.metric_bounds = bounds_of(*metrics, "expect.override.metrics", true);
+    if (const toml::node* samples = table.get("samples"))
+      result.sample_bounds = bounds_of(*samples, "expect.override.samples", false);
     const toml::node* reason = table.get("reason");
     if (!reason) fail(table.source(), "[[expect.override]] without a 'reason': say why this differs");
     result.reason = nonempty_string_of(*reason, "reason");
-    if (result.outcomes.empty() && !result.xfail && result.compare && result.distribution_exempt.empty())
-      fail(table.source(),
-           "[[expect.override]] changes nothing: set outcome, xfail = true, compare = false or distribution_exempt");
+    if (result.outcomes.empty() && !result.xfail && result.compare && result.distribution_exempt.empty() &&
+        result.metric_bounds.empty() && result.sample_bounds.empty())
+      fail(table.source(), "[[expect.override]] changes nothing: set outcome, xfail = true, compare = false, "
+                           "distribution_exempt, metrics or samples");
     return result;
   }
 
@@ -305,7 +312,7 @@ class CaseReader {
         wrong_type(*overrides, "expect.override", "an array of tables ([[expect.override]])");
       for (const toml::node& element : *overrides->as_array()) {
         Override next = override_of(element, spec);
-        if (!next.outcomes.empty()) check_no_outcome_overlap(next, spec);
+        check_no_overlap(next, spec);
         spec.overrides.push_back(std::move(next));
       }
     }
@@ -334,17 +341,35 @@ class CaseReader {
     return false;
   }
 
-  // Two outcome-setting overrides for the same combination would make the outcome depend on order.
-  void check_no_outcome_overlap(const Override& next, const CaseSpec& spec) const {
+  // Whether two overrides could both apply to one start method x implementation x CPython.
+  static bool could_both_apply(const Override& a, const Override& b) {
+    const bool same_method = !a.start_method || !b.start_method || *a.start_method == *b.start_method;
+    const bool same_impl = !a.impl || !b.impl || *a.impl == *b.impl;
+    return same_method && same_impl && python_ranges_meet(a, b);
+  }
+
+  // A name bounded by both overrides, if any.
+  static std::optional<std::string> shared_bound(const std::map<std::string, MetricBound>& a,
+                                                 const std::map<std::string, MetricBound>& b) {
+    for (const auto& entry : a)
+      if (b.contains(entry.first)) return entry.first;
+    return std::nullopt;
+  }
+
+  // Two overrides setting the outcome, or bounding the same metric or sample, for the same
+  // combination would make what is expected depend on their order.
+  void check_no_overlap(const Override& next, const CaseSpec& spec) const {
     for (const Override& earlier : spec.overrides) {
-      if (earlier.outcomes.empty()) continue;
-      bool same_method = !earlier.start_method || !next.start_method ||
-                         *earlier.start_method == *next.start_method;
-      bool same_impl = !earlier.impl || !next.impl || *earlier.impl == *next.impl;
-      if (same_method && same_impl && python_ranges_meet(earlier, next))
-        throw CaseError(next.where, "this override's outcome overlaps the one at line " +
-                                        std::to_string(earlier.where.line) +
+      if (!could_both_apply(earlier, next)) continue;
+      const std::string line = std::to_string(earlier.where.line);
+      if (!earlier.outcomes.empty() && !next.outcomes.empty())
+        throw CaseError(next.where, "this override's outcome overlaps the one at line " + line +
                                         " (give each combination at most one outcome override)");
+      std::optional<std::string> name = shared_bound(earlier.metric_bounds, next.metric_bounds);
+      if (!name) name = shared_bound(earlier.sample_bounds, next.sample_bounds);
+      if (name)
+        throw CaseError(next.where, "this override's bound on '" + *name + "' overlaps the one at line " +
+                                        line + " (give each combination at most one bound per name)");
     }
   }
 

@@ -152,12 +152,16 @@ Expectation CaseSpec::expectation_for(StartMethod method, Impl impl,
                                       const std::string& python_version) const {
   Expectation expectation;
   expectation.outcomes = expected_for(method, impl, nullptr, python_version);
+  expectation.metric_bounds = metric_bounds;
+  expectation.sample_bounds = sample_bounds;
   for (const Override& candidate : overrides) {
     if (!candidate.applies_to(method, impl, python_version)) continue;
     expectation.overrides.push_back(&candidate);
     expectation.xfail = expectation.xfail || candidate.xfail;
     expectation.compare = expectation.compare && candidate.compare;
     expectation.distribution_exempt.insert(candidate.distribution_exempt.begin(), candidate.distribution_exempt.end());
+    for (const auto& [name, bound] : candidate.metric_bounds) expectation.metric_bounds[name] = bound;
+    for (const auto& [name, bound] : candidate.sample_bounds) expectation.sample_bounds[name] = bound;
   }
   return expectation;
 }

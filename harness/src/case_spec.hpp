@@ -117,6 +117,10 @@ struct Override {
   // Variables ("outcome" or a metric name) whose distribution comparison does not fail the cpp
   // result here: a documented divergence of a race (still reported).
   std::vector<std::string> distribution_exempt;
+  // [expect.metrics] / [expect.samples] bounds that hold here, in place of the case's bound of the
+  // same name (or besides the case's): a claim only one side or some versions make.
+  std::map<std::string, MetricBound> metric_bounds;
+  std::map<std::string, MetricBound> sample_bounds;
   std::string reason;
   SourceLocation where;
   // python_version: the CPython the result is judged with ("3.12.1"); empty when unknown, which
@@ -127,12 +131,15 @@ struct Override {
 // What is expected of one start method x implementation, all applicable overrides merged: the
 // outcomes come from the override that sets them (at most one may, the loader checks), xfail is set
 // when any applicable override sets it, compare is off when any turns it off, and a variable is
-// exempt from the distribution comparison when any exempts it.
+// exempt from the distribution comparison when any exempts it; an override's bound replaces the
+// case's bound of that name (at most one applicable override bounds a name, the loader checks).
 struct Expectation {
   std::vector<Outcome> outcomes;  // any of them, on every run
   bool xfail = false;
   bool compare = true;
   std::set<std::string> distribution_exempt;
+  std::map<std::string, MetricBound> metric_bounds;  // each run's value
+  std::map<std::string, MetricBound> sample_bounds;  // each run's median of its samples
   std::vector<const Override*> overrides;  // the applicable ones, in file order
   std::string outcomes_str() const;        // "exit:0", or "exit:0 | hang"
   std::string reasons() const;             // the overrides' reasons joined by "; "

@@ -138,12 +138,12 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
                                         ", outside " + bound_str(bound));
       }
     };
-    check_bounds(spec.metric_bounds, "metric ", [&](const std::string& name) -> std::optional<double> {
+    check_bounds(expectation.metric_bounds, "metric ", [&](const std::string& name) -> std::optional<double> {
       auto value = run.metrics.find(name);
       if (value == run.metrics.end()) return std::nullopt;
       return value->second;
     });
-    check_bounds(spec.sample_bounds, "median of samples ",
+    check_bounds(expectation.sample_bounds, "median of samples ",
                  [&](const std::string& name) -> std::optional<double> {
                    auto values = run.samples.find(name);
                    if (values == run.samples.end() || values->second.empty()) return std::nullopt;
@@ -162,7 +162,7 @@ CaseResult decide_verdict(const CaseSpec& spec, StartMethod method, Impl impl,
     }
   }
 
-  for (const auto& [name, bound] : spec.metric_bounds)
+  for (const auto& [name, bound] : expectation.metric_bounds)
     if (auto reason = unreached(name, bound, runs)) finding(ResultCode::fail, *reason);
 
   std::string not_compared;

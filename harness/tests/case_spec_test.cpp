@@ -343,6 +343,62 @@ reason = "fork differs"
             std::string::npos);
 }
 
+TEST(CaseSpec, AnOverrideMayBoundMetricsAndSamplesWhereItApplies) {
+  TempDir dir;
+  CaseSpec spec = load_case(write_case(dir.path() / "c", header + R"([expect.metrics]
+speedup = { min = 0 }
+[expect.samples]
+put = { max = 100 }
+[[expect.override]]
+impl = "python"
+metrics = { speedup = { max = 1.5 }, parallelism = { max = 1.2 } }
+reason = "the GIL"
+[[expect.override]]
+impl = "cpp"
+python = ">=3.12"
+samples = { put = { max = 10 } }
+reason = "mp is faster"
+)"), "area/c");
+  const Expectation python = spec.expectation_for(StartMethod::fork, Impl::python, "3.11.7");
+  ASSERT_EQ(python.metric_bounds.size(), 2u);
+  EXPECT_EQ(python.metric_bounds.at("speedup").max, 1.5);  // replaces the case's bound
+  EXPECT_FALSE(python.metric_bounds.at("speedup").min);
+  EXPECT_EQ(python.metric_bounds.at("parallelism").max, 1.2);
+  EXPECT_EQ(python.sample_bounds.at("put").max, 100);
+  const Expectation cpp = spec.expectation_for(StartMethod::fork, Impl::cpp, "3.11.7");
+  EXPECT_EQ(cpp.metric_bounds.size(), 1u);
+  EXPECT_EQ(cpp.metric_bounds.at("speedup").min, 0);
+  EXPECT_EQ(cpp.sample_bounds.at("put").max, 100);  // 3.11 is outside the range
+  EXPECT_EQ(spec.expectation_for(StartMethod::fork, Impl::cpp, "3.12.1").sample_bounds.at("put").max, 10);
+
+  // An override's bounds are checked like the case's.
+  EXPECT_NE(std::string(load_error(header + "[[expect.override]]\nimpl = \"cpp\"\nmetrics = { n = { min = 2, max = 1 } }\n"
+                                            "reason = \"r\"\n")
+                            .what())
+                .find("min > max"),
+            std::string::npos);
+  EXPECT_EQ(load_error(header + "[[expect.override]]\nimpl = \"cpp\"\nsamples = { put = { some_run_min = 1 } }\n"
+                                "reason = \"r\"\n")
+                .where()
+                .line,
+            6);
+  // Two overrides bounding one name for the same combination: the second is rejected.
+  CaseError overlap = load_error(header +
+                                 "[[expect.override]]\nimpl = \"cpp\"\nmetrics = { n = { max = 1 } }\n"
+                                 "reason = \"a\"\n"
+                                 "[[expect.override]]\nstart_method = \"fork\"\nmetrics = { n = { max = 2 } }\n"
+                                 "reason = \"b\"\n");
+  EXPECT_EQ(overlap.where().line, 8);
+  EXPECT_NE(std::string(overlap.what()).find("bound on 'n' overlaps the one at line 4"), std::string::npos);
+  // Disjoint ones load.
+  EXPECT_NO_THROW(load_case(write_case(dir.path() / "d", header +
+                                                            "[[expect.override]]\nimpl = \"cpp\"\n"
+                                                            "metrics = { n = { max = 1 } }\nreason = \"a\"\n"
+                                                            "[[expect.override]]\nimpl = \"python\"\n"
+                                                            "metrics = { n = { max = 2 } }\nreason = \"b\"\n"),
+                            "area/d"));
+}
+
 TEST(CaseSpec, OverridesNeedAReasonAndAnEffect) {
   CaseError no_reason = load_error(header + "\n[[expect.override]]\nimpl = \"cpp\"\noutcome = \"hang\"\n");
   EXPECT_EQ(no_reason.where().line, 5);

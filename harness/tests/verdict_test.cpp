@@ -255,6 +255,27 @@ TEST(Verdict, SampleBoundsHoldOnEachRunsMedian) {
                             }));
 }
 
+TEST(Verdict, AnOverridesBoundsHoldOnlyWhereItApplies) {
+  CaseSpec spec = make_spec();
+  Override gil = make_override(std::nullopt, Impl::python);
+  gil.metric_bounds["parallelism"] = MetricBound{std::nullopt, 1.5};
+  gil.sample_bounds["put"] = MetricBound{std::nullopt, 10};
+  spec.overrides = {gil};
+  auto run = [](double parallelism, double put) {
+    NormalizedRun result = exited(0, {{"parallelism", parallelism}});
+    result.samples["put"] = {put};
+    return result;
+  };
+  EXPECT_EQ(judge(spec, {run(1.9, 50)}, std::nullopt, StartMethod::fork, Impl::cpp).code, ResultCode::pass);
+  EXPECT_EQ(judge(spec, {run(1.0, 5)}, std::nullopt, StartMethod::fork, Impl::python).code, ResultCode::pass);
+  CaseResult result = judge(spec, {run(1.9, 50)}, std::nullopt, StartMethod::fork, Impl::python);
+  EXPECT_EQ(result.code, ResultCode::fail);
+  EXPECT_EQ(result.reasons, (std::vector<std::string>{
+                                "metric parallelism = 1.9, outside [-inf, 1.5]",
+                                "median of samples put = 50, outside [-inf, 10]",
+                            }));
+}
+
 TEST(Verdict, MissingMetricsOfAHungRunAreNotCountedTwice) {
   CaseSpec spec = make_spec();
   spec.metric_bounds["n"] = MetricBound{1, std::nullopt};
