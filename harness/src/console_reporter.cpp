@@ -131,8 +131,9 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   const bool color = options_.color;
   const bool quiet = options_.verbosity == Verbosity::quiet;
   ConsoleStyle style{color, options_.width, options_.full_stacks};
-  if (!quiet) out_ << summary_table(summary, style);
-  out_ << failure_blocks(summary, style);
+  const VersionMatrix versions = version_matrix(summary, context_);
+  if (!quiet) out_ << summary_table(summary, style, versions);
+  out_ << failure_blocks(summary, style, versions);
 
   // Distributions of cases with more than one run.
   bool header = false;
@@ -153,7 +154,7 @@ void ConsoleReporter::finalize(const RunSummary& summary) {
   }
 
   if (!quiet) out_ << performance_table(summary);
-  out_ << holds_on_lines(version_matrix(summary, context_), options_.width, color);
+  out_ << holds_on_lines(versions, options_.width, color);
 
   // Totals.
   out_ << "\n";

@@ -8,6 +8,7 @@
 
 #include "report_text.hpp"
 #include "reporter.hpp"
+#include "version_matrix.hpp"
 
 namespace parity {
 namespace {
@@ -112,13 +113,13 @@ std::string captured_output_xml(const CaseResult& result, const CaseResult* othe
     const NormalizedRun* side_run = side ? shown_run(*side) : nullptr;
     if (!side_run) continue;
     TextTail tail = tail_of(side_run->record.stderr_text, stderr_tail_lines);
-    err += fmt::format("== {} stderr{}\n", to_string(side->impl),
+    err += fmt::format("== {} stderr{}\n", side_name(*side),
                        tail.text.empty()  ? ": (empty)"
                        : tail.omitted > 0 ? fmt::format(" (last {} lines of {})", stderr_tail_lines,
                                                         stderr_tail_lines + tail.omitted)
                                           : std::string());
     err += tail.text;
-    err += "rerun " + to_string(side->impl) + ": " + rerun_command(side_run->record) + "\n";
+    err += "rerun " + side_name(*side) + ": " + rerun_command(side_run->record) + "\n";
   }
   std::string xml;
   if (!out.empty()) xml += "      <system-out>" + xml_escape(out) + "</system-out>\n";
@@ -131,8 +132,10 @@ std::string captured_output_xml(const CaseResult& result, const CaseResult* othe
 // with python's runs (distribution.NAME: the verdict's words and both histograms, and its p_value),
 // passing or not; for a benchmark result each @sample metric's
 // summary and, on cpp results, each operation's ratios to CPython and to the floor with their 95%
-// CIs.
-std::string properties_xml(const CaseResult& result) {
+// CIs. With a version axis: on an axis result its python.version and first_difference (where it
+// departs from the reference interpreter); on the reference interpreter's python result,
+// python_versions, the marks of every version (version_matrix.hpp's row_marks).
+std::string properties_xml(const CaseResult& result, const std::string& version_marks) {
   std::string xml;
   auto property = [&](const std::string& name, const std::string& value) {
     xml += property_xml(name, value, "        ");
@@ -144,6 +147,9 @@ std::string properties_xml(const CaseResult& result) {
   if (!result.runs.empty()) property("median_wall_s", number(result.median_wall_s));
   if (result.ratio_to_python) property("ratio_to_python", number(*result.ratio_to_python));
   if (!result.override_reason.empty()) property("override_reason", result.override_reason);
+  if (!result.python_version.empty()) property("python.version", result.python_version);
+  if (!result.first_difference.empty()) property("first_difference", result.first_difference);
+  if (!version_marks.empty()) property("python_versions", version_marks);
   for (const VariableComparison& comparison : result.distributions) {
     const std::string prefix = "distribution." + comparison.name;
     property(prefix, describe(comparison) + "; " + histograms_text(comparison));
@@ -172,17 +178,20 @@ std::string properties_xml(const CaseResult& result) {
   return xml.empty() ? xml : "      <properties>\n" + xml + "      </properties>\n";
 }
 
-std::string testcase_xml(const CaseResult& result, const CaseResult* other_side) {
+// One testcase per case x start method x side: "join [fork] cpp", and with a version axis
+// "join [fork] python 3.12.1" per other CPython, so CI lists, counts and fails each version.
+std::string testcase_xml(const CaseResult& result, const CaseResult* other_side,
+                         const std::string& version_marks) {
   std::string name = result.case_id.substr(result.case_id.find('/') + 1);
   std::string classname = result.case_id;  // "queues/join" -> "queues.join": CI tools group on dots
   std::replace(classname.begin(), classname.end(), '/', '.');
   std::string xml = fmt::format(
       "    <testcase classname=\"{}\" name=\"{} [{}] {}\" time=\"{:.3f}\"",
       xml_escape(classname), xml_escape(name), to_string(result.start_method),
-      to_string(result.impl), total_wall(result));
+      xml_escape(side_name(result)), total_wall(result));
   std::string first_reason = result.reasons.empty() ? to_string(result.code) : result.reasons.front();
   std::string message = to_string(result.code) + ": " + first_reason;
-  std::string body = properties_xml(result);
+  std::string body = properties_xml(result, version_marks);
   const JunitElement element = info(result.code).junit;
   switch (element) {
     case JunitElement::none:
@@ -218,7 +227,16 @@ void JunitReporter::render(std::ostream& out, const RunSummary& summary) const {
   std::map<std::tuple<std::string, StartMethod, Impl>, const CaseResult*> by_key;
   for (const auto& result : summary.results)
     by_key[{result.case_id, result.start_method, result.impl}] = &result;
-  for (const auto& result : summary.results) {
+  const VersionMatrix versions = version_matrix(summary, context());
+  // Each case's axis results follow its own: suites list a case's testcases together.
+  std::vector<const CaseResult*> ordered;
+  for (const auto* list : {&summary.results, &summary.version_results})
+    for (const auto& result : *list) ordered.push_back(&result);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const CaseResult* a, const CaseResult* b) {
+    return std::tie(a->case_id, a->start_method) < std::tie(b->case_id, b->start_method);
+  });
+  for (const CaseResult* listed : ordered) {
+    const CaseResult& result = *listed;
     Suite& suite = suites[result.case_id.substr(0, result.case_id.find('/'))];
     for (Suite* counted : {&suite, &all}) {
       ++counted->tests;
@@ -230,9 +248,16 @@ void JunitReporter::render(std::ostream& out, const RunSummary& summary) const {
         case JunitElement::none: break;
       }
     }
-    Impl other = result.impl == Impl::python ? Impl::cpp : Impl::python;
+    // The other side: cpp and python of the reference interpreter to each other; an axis result's
+    // is the reference interpreter's python result it was compared with.
+    const bool axis = !result.python_version.empty();
+    Impl other = result.impl == Impl::python && !axis ? Impl::cpp : Impl::python;
     auto sibling = by_key.find({result.case_id, result.start_method, other});
-    suite.body += testcase_xml(result, sibling == by_key.end() ? nullptr : sibling->second);
+    const VersionRow* row = result.impl == Impl::python && !axis
+                                ? find_row(versions, result.case_id, result.start_method)
+                                : nullptr;
+    suite.body += testcase_xml(result, sibling == by_key.end() ? nullptr : sibling->second,
+                               row ? row_marks(versions, *row, false) : "");
   }
   const std::string timestamp = iso8601(context().started_at, ZoneDesignator::none);
   const std::string hostname = xml_escape(context().metadata.host);

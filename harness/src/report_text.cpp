@@ -1,4 +1,4 @@
-// valid_utf8, tail_of, shown_run, iso8601 (report_text.hpp).
+// valid_utf8, tail_of, side_name, shown_run, iso8601 (report_text.hpp).
 
 #include "report_text.hpp"
 
@@ -73,6 +73,10 @@ TextTail tail_of(std::string_view text, std::size_t lines) {
   if (tail.text.back() != '\n') tail.text += '\n';
   for (char c : text.substr(0, start)) tail.omitted += c == '\n';
   return tail;
+}
+
+std::string side_name(const CaseResult& result) {
+  return to_string(result.impl) + (result.python_version.empty() ? "" : " " + result.python_version);
 }
 
 const NormalizedRun* shown_run(const CaseResult& result) {

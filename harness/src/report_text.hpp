@@ -32,6 +32,9 @@ std::string iso8601(std::chrono::system_clock::time_point when, ZoneDesignator z
 // How many stderr lines a failure shows (console and JUnit).
 inline constexpr std::size_t stderr_tail_lines = 20;
 
+// Which side a result is: "python", "cpp", or a version axis result's "python 3.12.1".
+std::string side_name(const CaseResult& result);
+
 // The run a failure report shows: the first that timed out, crashed, exited non-zero or could not
 // start; else the first. Null when the result has no runs (UNRESOLVED before running, SKIP).
 const NormalizedRun* shown_run(const CaseResult& result);

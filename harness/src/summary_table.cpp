@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "console_text.hpp"
@@ -40,7 +41,13 @@ std::string paint(ResultCode code, const std::string& text, bool color) {
   return ansi + text + "\033[0m";
 }
 
-std::string summary_table(const RunSummary& summary, const ConsoleStyle& style) {
+std::size_t display_width(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::string summary_table(const RunSummary& summary, const ConsoleStyle& style, const VersionMatrix& versions) {
   struct Row {
     const CaseResult* python = nullptr;
     const CaseResult* cpp = nullptr;
@@ -62,8 +69,16 @@ std::string summary_table(const RunSummary& summary, const ConsoleStyle& style) 
   const std::size_t time_width = 9, ratio_width = 10;  // "123.4 ms", "cpp/python"
   const std::size_t results_width = 2 * code_width + 2;
   const std::size_t times_width = 2 * time_width + ratio_width + 4;
+  // The version column is last: measured without colour, never padded.
+  const bool with_versions = !versions.versions.empty();
+  std::size_t versions_width = 0;
+  if (with_versions) {
+    versions_width = std::string_view("python versions").size();
+    for (const VersionRow& row : versions.rows)
+      versions_width = std::max(versions_width, display_width(differing_marks(versions, row, false)));
+  }
   const std::size_t width = static_cast<std::size_t>(std::max(40, style.width));
-  std::size_t fixed = method_width + results_width + 4;
+  std::size_t fixed = method_width + results_width + 4 + (with_versions ? versions_width + 2 : 0);
   bool with_times = width >= fixed + times_width + 2 + 20;
   if (with_times) fixed += times_width + 2;
   case_width = std::max<std::size_t>(std::min(case_width, width > fixed + 2 ? width - fixed - 2 : 0), 12);
@@ -77,6 +92,7 @@ std::string summary_table(const RunSummary& summary, const ConsoleStyle& style) 
     header += "  " + pad("python", time_width, true) + "  " + pad("cpp", time_width, true) + "  " +
               pad("cpp/python", ratio_width, true);
   }
+  if (with_versions) header += "  python versions";
   while (!groups.empty() && groups.back() == ' ') groups.pop_back();
   text += groups + "\n" + header + "\n";
   for (const auto& [key, row] : rows) {
@@ -96,6 +112,10 @@ std::string summary_table(const RunSummary& summary, const ConsoleStyle& style) 
                               : std::string("-");
       line += "  " + pad(wall(row.python), time_width, true) + "  " + pad(wall(row.cpp), time_width, true) +
               "  " + pad(ratio, ratio_width, true);
+    }
+    if (with_versions) {
+      const VersionRow* versions_row = find_row(versions, std::get<0>(key), std::get<1>(key));
+      line += "  " + (versions_row ? differing_marks(versions, *versions_row, style.color) : std::string("-"));
     }
     text += line + "\n";
   }

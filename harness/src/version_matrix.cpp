@@ -13,13 +13,6 @@
 namespace parity {
 namespace {
 
-// Columns a UTF-8 text takes (each code point one column: the marks and the ASCII around them).
-std::size_t display_width(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 // text cut to at most `columns` code points, the last one "~" when cut.
 std::string cut_to(const std::string& text, std::size_t columns) {
   if (display_width(text) <= columns) return text;
@@ -83,6 +76,42 @@ std::string cell_mark(const CaseResult* cell) {
   return std::string(info(cell->code).version_mark);
 }
 
+const VersionRow* find_row(const VersionMatrix& matrix, const std::string& case_id, StartMethod method) {
+  auto row = std::lower_bound(matrix.rows.begin(), matrix.rows.end(), std::pair{case_id, method},
+                              [](const VersionRow& known, const std::pair<std::string, StartMethod>& key) {
+                                return std::pair{known.case_id, known.method} < key;
+                              });
+  return row != matrix.rows.end() && row->case_id == case_id && row->method == method ? &*row : nullptr;
+}
+
+namespace {
+
+// "3.12 ✗" for each cell `wanted` takes (a missing one's mark is " "), two spaces between.
+template <class Wanted>
+std::string marks_of(const VersionMatrix& matrix, const VersionRow& row, bool color, Wanted wanted) {
+  std::string text;
+  for (std::size_t column = 0; column < row.cells.size(); ++column) {
+    const CaseResult* cell = row.cells[column];
+    if (!wanted(cell)) continue;
+    text += (text.empty() ? "" : "  ") + minor_version(matrix.versions[column]) + " " +
+            (cell ? paint(cell->code, cell_mark(cell), color) : cell_mark(cell));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string row_marks(const VersionMatrix& matrix, const VersionRow& row, bool color) {
+  return marks_of(matrix, row, color, [](const CaseResult*) { return true; });  // missing ones too: columns align
+}
+
+std::string differing_marks(const VersionMatrix& matrix, const VersionRow& row, bool color) {
+  const std::string holds(info(ResultCode::pass).version_mark);
+  std::string text =
+      marks_of(matrix, row, color, [&](const CaseResult* cell) { return cell && cell_mark(cell) != holds; });
+  return text.empty() ? "all " + holds : text;
+}
+
 std::string holds_on_lines(const VersionMatrix& matrix, int width, bool color) {
   if (matrix.versions.empty()) return "";
   std::string text = fmt::format(
@@ -106,20 +135,12 @@ std::string holds_on_lines(const VersionMatrix& matrix, int width, bool color) {
     for (std::size_t index = first; index < end; ++index) {
       const VersionRow& row = matrix.rows[index];
       Line line;
-      std::string plain;
-      for (std::size_t column = 0; column < row.cells.size(); ++column) {
-        const CaseResult* cell = row.cells[column];
-        const std::string mark = cell_mark(cell);
-        const std::string cell_text = minor_version(matrix.versions[column]) + " ";
-        line.marks += (column ? "  " : "") + cell_text +
-                      (cell ? paint(cell->code, mark, color) : mark);
-        plain += cell_text + mark;
-        if (line.difference.empty()) {
-          std::string why = explanation(cell);
-          if (!why.empty()) line.difference = minor_version(matrix.versions[column]) + ": " + why;
-        }
+      line.marks = row_marks(matrix, row, color);
+      for (std::size_t column = 0; column < row.cells.size() && line.difference.empty(); ++column) {
+        std::string why = explanation(row.cells[column]);
+        if (!why.empty()) line.difference = minor_version(matrix.versions[column]) + ": " + why;
       }
-      plain += "\n" + line.difference;
+      const std::string plain = row_marks(matrix, row, false) + "\n" + line.difference;
       auto group = std::find_if(groups.begin(), groups.end(),
                                 [&](const auto& known) { return known.first == plain; });
       if (group == groups.end()) {

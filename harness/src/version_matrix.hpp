@@ -35,6 +35,17 @@ VersionMatrix version_matrix(const RunSummary& summary, const RunContext& contex
 // " " for no result. The reference column's own mark is its code's.
 std::string cell_mark(const CaseResult* cell);
 
+// The row of case_id x method; null when the matrix has none.
+const VersionRow* find_row(const VersionMatrix& matrix, const std::string& case_id, StartMethod method);
+
+// A row's marks, one per version it has a result for: "3.8 ✓  3.9 ✓  3.11 ✓  3.12 ✗", each mark
+// painted in its code's colour with `color`.
+std::string row_marks(const VersionMatrix& matrix, const VersionRow& row, bool color);
+
+// Only the versions of a row that do not hold ("3.12 ✗  3.13 ~"), "all ✓" when every one holds:
+// the summary table's column and JUnit's property.
+std::string differing_marks(const VersionMatrix& matrix, const VersionRow& row, bool color);
+
 // The console's section: a legend, then per case one line of marks, start methods whose marks and
 // first difference read the same folded into one line, and where a version differs the first
 // differing version's first difference:

@@ -294,40 +294,6 @@ TEST(PythonRanges, AnOverrideThatTurnsTheComparisonOffStillShowsTheDifference) {
 
 // --- The matrix: built from results, rendered without a disk.
 
-CaseResult version_result(const std::string& id, StartMethod method, const std::string& version,
-                          ResultCode code, const std::string& first_difference = "") {
-  CaseResult result = make_result(id, method, Impl::python, code);
-  result.python_version = version;
-  result.first_difference = first_difference;
-  if (code != ResultCode::pass) result.reasons = {"output differs from CPython 3.11.7 (the reference interpreter)"};
-  return result;
-}
-
-struct AxisRun {
-  RunSummary summary;
-  RunContext context;
-};
-
-AxisRun axis_run() {
-  AxisRun run;
-  run.context.python_version = "3.11.7";
-  run.context.python_versions = {"3.8.18", "3.12.1", "3.9.18"};
-  for (StartMethod method : {StartMethod::fork, StartMethod::spawn}) {
-    run.summary.results.push_back(make_result("queues/closed", method, Impl::python, ResultCode::pass));
-    run.summary.results.push_back(make_result("queues/closed", method, Impl::cpp, ResultCode::pass));
-    run.summary.version_results.push_back(version_result("queues/closed", method, "3.8.18", ResultCode::pass));
-    run.summary.version_results.push_back(version_result("queues/closed", method, "3.9.18", ResultCode::pass));
-    run.summary.version_results.push_back(
-        version_result("queues/closed", method, "3.12.1", ResultCode::fail, "-old | +new"));
-  }
-  run.summary.results.push_back(make_result("sync/lock", StartMethod::fork, Impl::python, ResultCode::pass));
-  run.summary.version_results.push_back(version_result("sync/lock", StartMethod::fork, "3.8.18", ResultCode::pass));
-  run.summary.version_results.push_back(
-      version_result("sync/lock", StartMethod::fork, "3.9.18", ResultCode::xfail, "3.9 hangs here"));
-  run.summary.version_results.push_back(version_result("sync/lock", StartMethod::fork, "3.12.1", ResultCode::pass));
-  return run;
-}
-
 TEST(VersionMatrix, RowsPerCaseAndStartMethodColumnsPerVersion) {
   AxisRun run = axis_run();
   VersionMatrix matrix = version_matrix(run.summary, run.context);

@@ -1,7 +1,7 @@
 #pragma once
 // Results for reporter tests, built by hand: a small run with a pass, a failure with a diff, an
-// unresolved case and a skip (sample_summary), a passing racy pair (racy_pair), and the pieces to
-// build others.
+// unresolved case and a skip (sample_summary), a passing racy pair (racy_pair), a run with a
+// version axis (axis_run), and the pieces to build others.
 
 #include <string>
 #include <vector>
@@ -89,6 +89,48 @@ inline RunContext sample_context() {
   context.python_version = "3.11.7";
   context.jobs = 2;
   return context;
+}
+
+// A python result of the version axis under CPython `version`; one that is not a PASS differs from
+// the reference interpreter (3.11.7) by a one-line diff.
+inline CaseResult version_result(const std::string& id, StartMethod method, const std::string& version,
+                                 ResultCode code, const std::string& first_difference = "") {
+  CaseResult result = make_result(id, method, Impl::python, code);
+  result.python_version = version;
+  result.first_difference = first_difference;
+  if (code != ResultCode::pass) {
+    result.reasons = {"output differs from CPython 3.11.7 (the reference interpreter)"};
+    result.diff = "--- python 3.11.7 [" + to_string(method) + "]\n+++ python " + version + " [" +
+                  to_string(method) + "]\n@@ -1 +1 @@\n-old\n+new\n";
+  }
+  return result;
+}
+
+// A run with a version axis: the reference 3.11.7 and 3.8, 3.9, 3.12. queues/closed [fork, spawn]
+// differs on 3.12 (FAIL, "-old | +new"); sync/lock [fork] differs on 3.9 as documented (XFAIL).
+struct AxisRun {
+  RunSummary summary;
+  RunContext context;
+};
+
+inline AxisRun axis_run() {
+  AxisRun run;
+  run.context.python_version = "3.11.7";
+  run.context.python_versions = {"3.8.18", "3.12.1", "3.9.18"};
+  for (StartMethod method : {StartMethod::fork, StartMethod::spawn}) {
+    run.summary.results.push_back(make_result("queues/closed", method, Impl::python, ResultCode::pass));
+    run.summary.results.push_back(make_result("queues/closed", method, Impl::cpp, ResultCode::pass));
+    run.summary.version_results.push_back(version_result("queues/closed", method, "3.8.18", ResultCode::pass));
+    run.summary.version_results.push_back(version_result("queues/closed", method, "3.9.18", ResultCode::pass));
+    run.summary.version_results.push_back(
+        version_result("queues/closed", method, "3.12.1", ResultCode::fail, "-old | +new"));
+  }
+  run.summary.results.push_back(make_result("sync/lock", StartMethod::fork, Impl::python, ResultCode::pass));
+  run.summary.version_results.push_back(version_result("sync/lock", StartMethod::fork, "3.8.18", ResultCode::pass));
+  run.summary.version_results.push_back(
+      version_result("sync/lock", StartMethod::fork, "3.9.18", ResultCode::xfail, "3.9 hangs here"));
+  run.summary.version_results.push_back(version_result("sync/lock", StartMethod::fork, "3.12.1", ResultCode::pass));
+  return run;
 }
 
 }  // namespace parity::test_support
