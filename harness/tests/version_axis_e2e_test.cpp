@@ -2,7 +2,9 @@
 // harness/tests/version_fixtures (python side only) under the reference interpreter and two more
 // CPythons found under pyenv's root, one on each side of 3.12; asserts the console's "holds on"
 // lines, results.json's matrix, the exit status, and the reference store per version (record, then
-// REFERENCE-CHANGED for the one version whose recording is altered).
+// REFERENCE-CHANGED for the one version whose recording is altered), and the project's own store:
+// a catalog case holds against each version's committed recording, and only the altered one reads
+// REFERENCE-CHANGED.
 //
 // A machine without two such interpreters skips these tests with the reason (CTest: skipped);
 // the usage errors are checked everywhere.
@@ -158,6 +160,64 @@ TEST(VersionAxis, TheReferenceStoreHoldsEachVersion) {
       EXPECT_EQ(cell["mark"], changed ? "!" : "✓");
     }
   }
+}
+
+// The committed reference/: queues/use_after_close [fork] under every CPython found that has a
+// recording there holds against it (no REFERENCE-CHANGED from a stale file); with one version's
+// file altered in a copy of the store, that version alone is REFERENCE-CHANGED.
+TEST(VersionAxis, TheCommittedStoreHoldsEveryVersionAndAChangeShowsForThatVersionOnly) {
+  const Axis axis = find_axis();
+  const fs::path project = PARITY_SOURCE_DIR;
+  const std::string case_dir = "queues/use_after_close";
+  std::vector<std::string> recorded;  // versions found under pyenv's root with a recording
+  for (const InstalledPython& python : installed_pythons(default_pyenv_root()))
+    if (version_at_least(python.version, 3, 8) && python.version != axis.reference &&
+        fs::exists(project / "reference" / python.version / case_dir / "fork.json"))
+      recorded.push_back(python.version);
+  if (recorded.size() < 2 || !fs::exists(project / "reference" / axis.reference / case_dir / "fork.json"))
+    GTEST_SKIP() << "needs two CPythons >= 3.8 besides " << axis.reference
+                 << " with recordings in reference/ (found: " << describe_installed(default_pyenv_root()) << ")";
+
+  TempDir dir;
+  const fs::path store = dir.path() / "reference";
+  std::vector<std::string> stored = recorded;
+  stored.push_back(axis.reference);
+  for (const std::string& version : stored) {
+    fs::create_directories(store / version / case_dir);
+    fs::copy(project / "reference" / version / case_dir, store / version / case_dir, fs::copy_options::recursive);
+  }
+  std::string list;
+  for (const std::string& version : recorded) list += (list.empty() ? "" : ",") + minor_version(version);
+  auto run_case = [&](const fs::path& report) {
+    return run_parity({"run", case_dir, "--exact", "--start-method", "fork", "--impl", "python",
+                       "--python", PARITY_PYTHON, "--python-versions", list, "--reference", store.string(),
+                       "--json", report.string(), "-j", "2"});
+  };
+  auto codes = [](const fs::path& report) {
+    std::map<std::string, std::string> by_version;
+    const json matrix = read_json(report)["python_versions"]["matrix"];
+    for (const json& row : matrix)
+      for (const auto& [version, cell] : row["cells"].items()) by_version[version] = cell["code"];
+    return by_version;
+  };
+
+  Invocation holds = run_case(dir.path() / "holds.json");
+  EXPECT_EQ(holds.exit_code, 0) << holds.output;
+  std::map<std::string, std::string> before = codes(dir.path() / "holds.json");
+  EXPECT_EQ(before.size(), recorded.size() + 1) << holds.output;
+  for (const auto& [version, code] : before) EXPECT_EQ(code, "PASS") << version << "\n" << holds.output;
+
+  const std::string altered_version = recorded.front();
+  const fs::path altered = store / altered_version / case_dir / "fork.json";
+  std::ifstream in(altered);
+  json recording = json::parse(in);
+  in.close();
+  recording["outputs"][0][0] = "join_thread() before close(): recorded otherwise";
+  std::ofstream(altered) << recording.dump(2);
+  Invocation changed = run_case(dir.path() / "changed.json");
+  EXPECT_EQ(changed.exit_code, 1) << changed.output;
+  for (const auto& [version, code] : codes(dir.path() / "changed.json"))
+    EXPECT_EQ(code, version == altered_version ? "REFERENCE-CHANGED" : "PASS") << version << "\n" << changed.output;
 }
 
 }  // namespace
