@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "eintr.hpp"
+
 namespace parity {
 
 CapturedOutput::CapturedOutput(const char* name, std::error_code& ec) noexcept
@@ -50,8 +52,7 @@ std::string CapturedOutput::read(std::size_t max_bytes) const {
   char buffer[65536];
   off_t offset = 0;
   while (text.size() <= max_bytes) {
-    ssize_t n = ::pread(fd_, buffer, sizeof buffer, offset);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_on_eintr([&] { return ::pread(fd_, buffer, sizeof buffer, offset); });
     if (n <= 0) break;
     text.append(buffer, static_cast<std::size_t>(n));
     offset += n;

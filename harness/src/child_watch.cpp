@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <thread>
 
+#include "eintr.hpp"
+
 namespace parity {
 
 ChildWatch::ChildWatch(int pid) noexcept
@@ -35,16 +37,14 @@ bool ChildWatch::wait_exit_until(std::chrono::steady_clock::time_point deadline)
       pollfd pfd{pidfd_, POLLIN, 0};
       // A deadline at time_point::max() is "no deadline".
       int n = ::ppoll(&pfd, 1, deadline == steady_clock::time_point::max() ? nullptr : &ts, nullptr);
+      if (n < 0 && errno == EINTR) continue;  // the loop recomputes what is left of the timeout
       if (n > 0) return true;
-      if (n < 0 && errno == EINTR) continue;
       if (n < 0) return true;  // EBADF etc.: cannot watch; let the caller's wait4 decide
       return false;
     }
     siginfo_t info{};
-    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
-      if (errno == EINTR) continue;
+    if (retry_on_eintr([&] { return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT); }) != 0)
       return true;  // ECHILD: already reaped
-    }
     if (info.si_pid == pid_) return true;
     if (remaining == steady_clock::duration::zero()) return false;
     std::this_thread::sleep_for(std::min<steady_clock::duration>(remaining, milliseconds(1)));

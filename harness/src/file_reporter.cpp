@@ -8,6 +8,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "eintr.hpp"
 #include "reporter.hpp"
 
 namespace parity {
@@ -23,8 +24,7 @@ void write_file_atomically(const fs::path& file, const std::string& text) {
   const char* data = text.data();
   std::size_t left = text.size();
   while (left > 0) {
-    ssize_t written = ::write(fd, data, left);
-    if (written < 0 && errno == EINTR) continue;
+    ssize_t written = retry_on_eintr([&] { return ::write(fd, data, left); });
     if (written < 0) {
       int error = errno;
       ::close(fd);

@@ -26,6 +26,7 @@
 #include "captured_output.hpp"
 #include "child_watch.hpp"
 #include "default_signal_state.hpp"
+#include "eintr.hpp"
 #include "launch_flows.hpp"
 #include "orphan_reaper.hpp"
 #include "pid_namespace.hpp"
@@ -399,8 +400,7 @@ void run_in_process_group(const PreparedRun& run, RunRecord& record) {
     if (ec || !process || process->id() <= 0) {
       // A child that failed before exec has exited and is not reaped by Boost.Process.
       if (launcher.pid > 0) {
-        while (::waitpid(launcher.pid, nullptr, 0) < 0 && errno == EINTR) {
-        }
+        retry_on_eintr([&] { return ::waitpid(launcher.pid, nullptr, 0); });
       }
       if (record.launch_error.empty())
         record.launch_error = "cannot start " + options.argv[0] + ": " + ec.message();
@@ -425,8 +425,7 @@ void run_in_process_group(const PreparedRun& run, RunRecord& record) {
       try {
         tree.kill_all();
         if (!main_reaped) {
-          while (::waitpid(main_pid, nullptr, 0) < 0 && errno == EINTR) {
-          }
+          retry_on_eintr([&] { return ::waitpid(main_pid, nullptr, 0); });
         }
         OrphanReaper::instance().main_reaped(registration);
         tree.reap_all(usage);
@@ -459,8 +458,7 @@ void run_in_process_group(const PreparedRun& run, RunRecord& record) {
 
   int status = 0;
   rusage usage{};
-  while (::wait4(main_pid, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
+  retry_on_eintr([&] { return ::wait4(main_pid, &status, 0, &usage); });
   cleanup.main_reaped = true;
   OrphanReaper::instance().main_reaped(registration);
   record.status = ExitStatus::from_wait_status(status);

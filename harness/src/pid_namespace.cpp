@@ -18,9 +18,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
-#include <mutex>
 #include <thread>
 
+#include "eintr.hpp"
 #include "process_tree.hpp"
 #include "run_init_protocol.hpp"
 
@@ -88,17 +88,14 @@ bool probe() {
   pid_t pid = clone_into_namespaces(probe_child, nullptr);
   if (pid < 0) return false;
   int status = 0;
-  while (::waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {
-  }
+  retry_on_eintr([&] { return ::waitpid(pid, &status, __WALL); });
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 }  // namespace
 
 bool PidNamespaceRun::available() {
-  static std::once_flag once;
-  static bool result = false;
-  std::call_once(once, [] { result = probe(); });
+  static const bool result = probe();  // a function-local static is initialized once, thread-safely
   return result;
 }
 
@@ -144,8 +141,8 @@ void PidNamespaceRun::read_messages(int timeout_ms) {
   int ready = ::poll(&pfd, 1, timeout_ms);
   if (ready <= 0) return;
   run_init::Message message{};
-  ssize_t got = ::read(report_fd_, &message, sizeof message);
-  if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) {
+  ssize_t got = retry_on_eintr([&] { return ::read(report_fd_, &message, sizeof message); });
+  if (got == 0 || (got < 0 && errno != EAGAIN)) {
     ::close(report_fd_);  // init is gone
     report_fd_ = -1;
     return;
@@ -236,8 +233,7 @@ rusage PidNamespaceRun::finish() {
   finished_ = true;
   ::kill(init_pid_, SIGKILL);  // a no-op on a zombie; else the kernel kills the namespace
   int status = 0;
-  while (::wait4(init_pid_, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
+  retry_on_eintr([&] { return ::wait4(init_pid_, &status, 0, &usage); });
   // Init may have reported the program's exit just before it died.
   for (int message = 0; message < 4 && !exit_status_ && report_fd_ >= 0; ++message) read_messages(0);
   return usage;

@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "eintr.hpp"
+
 namespace parity::proc {
 namespace {
 
@@ -21,8 +23,7 @@ std::optional<std::string> read_small_file(const std::string& path) {
   std::string content;
   char buffer[4096];
   for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_on_eintr([&] { return ::read(fd, buffer, sizeof buffer); });
     if (n <= 0) break;
     content.append(buffer, static_cast<size_t>(n));
   }

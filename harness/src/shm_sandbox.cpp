@@ -13,7 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
+
+#include "eintr.hpp"
 
 namespace parity {
 namespace {
@@ -74,8 +75,7 @@ bool probe_isolation() {
   int status = 0;
   bool ok = false;
   if (pid > 0) {
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    retry_on_eintr([&] { return ::waitpid(pid, &status, 0); });
     ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
   ::rmdir(dir.c_str());
@@ -85,9 +85,7 @@ bool probe_isolation() {
 }  // namespace
 
 bool ShmSandbox::isolation_available() {
-  static std::once_flag once;
-  static bool available = false;
-  std::call_once(once, [] { available = probe_isolation(); });
+  static const bool available = probe_isolation();  // initialized once, thread-safely
   return available;
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <thread>
 
+#include "eintr.hpp"
 #include "orphan_reaper.hpp"
 #include "process_tree.hpp"
 
@@ -86,8 +87,7 @@ void ToolProcess::kill_and_reap() {
   auto descendants = proc::descendants_of(pid_);
   ::kill(-pid_, SIGKILL);
   for (int pid : descendants) ::kill(pid, SIGKILL);
-  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-  }
+  retry_on_eintr([&] { return ::waitpid(pid_, nullptr, 0); });
   OrphanReaper::instance().main_reaped(registration_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (int pid : descendants) {
@@ -107,9 +107,7 @@ ToolResult ToolProcess::finish(std::chrono::steady_clock::time_point deadline) {
   }
   if (watch_->wait_exit_until(deadline)) {
     int status = 0;
-    pid_t reaped;
-    while ((reaped = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
-    }
+    const pid_t reaped = retry_on_eintr([&] { return ::waitpid(pid_, &status, 0); });
     if (reaped == pid_) result.status = ExitStatus::from_wait_status(status);
     OrphanReaper::instance().main_reaped(registration_);
     reap_group_leftovers();
